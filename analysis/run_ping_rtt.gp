@@ -1,0 +1,9 @@
+# Ping round-trip time over time: what a user of the path feels.
+# needs-metric: ping_rtt_ns
+load lib.'/common.gp'
+set title "Ping RTT\n{/*0.7 ".scenario."}" noenhanced
+set xlabel 'time (s)'
+set ylabel 'RTT (ms)'
+set yrange [0:*]
+ps = entities('ping_rtt_ns')
+plot for [p in ps] series('ping_rtt_ns', p) using 1:($2/1e6) with linespoints pt 7 ps 0.4 lw 1.5 title p noenhanced

@@ -1,0 +1,281 @@
+/* Lua bindings of the apps:
+ *
+ *   udp.cbr   { from = h1, to = h2, rate = "12Mbps", size = 1472, start = "1s", stop = "9s" }
+ *   udp.onoff { from = h1, to = h2, rate = "5Mbps", on = "1s", off = "1s", dist = "exp" }
+ *   ping      { from = h1, to = h2, every = "100ms", size = 56, count = 10 }
+ *   traceroute{ from = h1, to = h2, on_done = function(hops) ... end }
+ *
+ * Each returns an app object: a.name, a:stats(), a:stop(). */
+#include <lauxlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "apps.h"
+#include "models/net/net_lua.h"
+#include "probes.h"
+#include "sim/host.h"
+#include "udp_apps.h"
+
+static const char APP_MT[] = "wirelab.app";
+
+static void push_app(lua_State *L, struct app *a)
+{
+	struct app **ud = lua_newuserdatauv(L, sizeof(*ud), 0);
+	*ud = a;
+	luaL_setmetatable(L, APP_MT);
+}
+
+static struct app *checkapp(lua_State *L)
+{
+	return *(struct app **)luaL_checkudata(L, 1, APP_MT);
+}
+
+static void put_stat(void *ctx, const char *key, double v)
+{
+	lua_State *L = ctx;
+	if (v == (double)(lua_Integer)v)
+		lua_pushinteger(L, (lua_Integer)v);
+	else
+		lua_pushnumber(L, v);
+	lua_setfield(L, -2, key);
+}
+
+/* a:stats() -> a table of the app's counters so far */
+static int app_stats(lua_State *L)
+{
+	struct app *a = checkapp(L);
+	lua_newtable(L);
+	put_stat(L, "flow_id", a->id);
+	if (a->ops->stats)
+		a->ops->stats(a, put_stat, L);
+	return 1;
+}
+
+static int app_stop_l(lua_State *L)
+{
+	app_stop(checkapp(L));
+	return 0;
+}
+
+static int app_index(lua_State *L)
+{
+	struct app *a = checkapp(L);
+	const char *k = luaL_checkstring(L, 2);
+	if (strcmp(k, "name") == 0) {
+		lua_pushstring(L, a->name);
+		return 1;
+	}
+	if (strcmp(k, "id") == 0) {
+		lua_pushinteger(L, a->id);
+		return 1;
+	}
+	if (strcmp(k, "stats") == 0) {
+		lua_pushcfunction(L, app_stats);
+		return 1;
+	}
+	if (strcmp(k, "stop") == 0) {
+		lua_pushcfunction(L, app_stop_l);
+		return 1;
+	}
+	return 0;
+}
+
+static int app_tostring(lua_State *L)
+{
+	struct app *a = checkapp(L);
+	lua_pushfstring(L, "%s %s", a->ops->kind, a->name);
+	return 1;
+}
+
+/* ---- udp.cbr / udp.onoff ---- */
+
+static int udp_source_l(lua_State *L, bool onoff)
+{
+	static const char *const cbr_keys[] = {
+		"from", "to", "rate", "size", "port", "tos", "start", "stop", "name", "sink", NULL,
+	};
+	static const char *const onoff_keys[] = {
+		"from", "to", "rate", "size", "port", "tos", "start", "stop", "name", "sink",
+		"on", "off", "dist", NULL,
+	};
+	const char *what = onoff ? "udp.onoff" : "udp.cbr";
+	host_check_keys(L, 1, what, onoff ? onoff_keys : cbr_keys);
+	struct udp_source_cfg c = { 0 };
+	c.from = net_lua_getnode(L, 1, what, "from");
+	lua_getfield(L, 1, "to");
+	c.to_node = net_lua_tonode(L, -1); /* NULL for a bare address */
+	lua_pop(L, 1);
+	c.to_addr = net_lua_getaddr(L, 1, what, "to");
+	if (!host_has(L, 1, "rate"))
+		return host_error(L, "%s: 'rate' is required, e.g. rate = \"10Mbps\"", what);
+	c.rate_bps = host_get_rate(L, 1, what, "rate", 0);
+	c.size = (uint32_t)host_get_int(L, 1, what, "size", 1472, 0, 65507);
+	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
+	c.tos = (uint8_t)host_get_int(L, 1, what, "tos", 0, 0, 255);
+	c.start = host_get_duration(L, 1, what, "start", 0);
+	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
+	c.name = host_get_str(L, 1, what, "name", NULL);
+	c.sink = host_get_bool(L, 1, what, "sink", true);
+	if (onoff) {
+		c.onoff = true;
+		c.on_ns = host_get_duration(L, 1, what, "on", SIM_S(1));
+		c.off_ns = host_get_duration(L, 1, what, "off", SIM_S(1));
+		if (c.on_ns <= 0 || c.off_ns <= 0)
+			return host_error(L, "%s: on and off must be above zero", what);
+		const char *d = host_get_str(L, 1, what, "dist", "exp");
+		if (strcmp(d, "exp") == 0)
+			c.dist = DIST_EXP;
+		else if (strcmp(d, "const") == 0)
+			c.dist = DIST_CONST;
+		else if (strcmp(d, "pareto") == 0)
+			c.dist = DIST_PARETO;
+		else
+			return host_error(L, "%s: dist: expected \"exp\", \"const\" or \"pareto\", got '%s'", what, d);
+	}
+	struct errbuf err;
+	struct udp_source *u = udp_source_new(&c, &err);
+	if (!u)
+		return host_error(L, "%s: %s", what, err.msg);
+	push_app(L, &u->base);
+	return 1;
+}
+
+static int l_cbr(lua_State *L) { return udp_source_l(L, false); }
+static int l_onoff(lua_State *L) { return udp_source_l(L, true); }
+
+/* ---- ping ---- */
+
+static int l_ping(lua_State *L)
+{
+	static const char *const keys[] = {
+		"from", "to", "every", "size", "count", "tos", "start", "stop", "name", NULL,
+	};
+	host_check_keys(L, 1, "ping", keys);
+	struct ping_cfg c = { 0 };
+	c.from = net_lua_getnode(L, 1, "ping", "from");
+	c.to = net_lua_getaddr(L, 1, "ping", "to");
+	c.every = host_get_duration(L, 1, "ping", "every", SIM_S(1));
+	c.size = (uint32_t)host_get_int(L, 1, "ping", "size", 56, 0, 65507);
+	c.count = (uint32_t)host_get_int(L, 1, "ping", "count", 0, 0, UINT32_MAX);
+	c.tos = (uint8_t)host_get_int(L, 1, "ping", "tos", 0, 0, 255);
+	c.start = host_get_duration(L, 1, "ping", "start", 0);
+	c.stop = host_get_duration(L, 1, "ping", "stop", SIM_NEVER);
+	c.name = host_get_str(L, 1, "ping", "name", NULL);
+	struct errbuf err;
+	struct ping *pg = ping_new(&c, &err);
+	if (!pg)
+		return host_error(L, "ping: %s", err.msg);
+	push_app(L, &pg->base);
+	return 1;
+}
+
+/* ---- traceroute ---- */
+
+struct tr_lua {
+	lua_State *L;
+	int fn_ref;
+};
+
+static void tr_done(struct traceroute *t, void *ctx)
+{
+	struct tr_lua *tl = ctx;
+	if (tl->fn_ref == LUA_NOREF)
+		return;
+	lua_State *L = tl->L;
+	host_push_ref(L, tl->fn_ref);
+	lua_createtable(L, t->nhops, 0);
+	for (int i = 0; i < t->nhops; i++) {
+		const struct tr_hop *h = &t->hops[i];
+		char a[16];
+		lua_createtable(L, 0, 4);
+		lua_pushinteger(L, i + 1);
+		lua_setfield(L, -2, "ttl");
+		if (h->addr) {
+			lua_pushstring(L, ipv4_fmt(a, h->addr));
+			lua_setfield(L, -2, "addr");
+			struct node *nd = net_node_of_addr(t->base.node->net, h->addr);
+			if (nd) {
+				lua_pushstring(L, nd->name);
+				lua_setfield(L, -2, "node");
+			}
+		}
+		lua_createtable(L, h->nrtt, 0);
+		for (int k = 0; k < h->nrtt; k++) {
+			if (h->rtt[k] >= 0)
+				lua_pushnumber(L, (double)h->rtt[k] / 1e6);
+			else
+				lua_pushboolean(L, 0);
+			lua_rawseti(L, -2, k + 1);
+		}
+		lua_setfield(L, -2, "rtt_ms");
+		lua_rawseti(L, -2, i + 1);
+	}
+	host_pcall(host_of(L), 1, 0);
+}
+
+static int l_traceroute(lua_State *L)
+{
+	static const char *const keys[] = {
+		"from", "to", "max_hops", "probes", "wait", "port", "start", "name", "on_done", NULL,
+	};
+	host_check_keys(L, 1, "traceroute", keys);
+	struct traceroute_cfg c = { 0 };
+	c.from = net_lua_getnode(L, 1, "traceroute", "from");
+	c.to = net_lua_getaddr(L, 1, "traceroute", "to");
+	c.max_hops = (int)host_get_int(L, 1, "traceroute", "max_hops", 30, 1, TR_MAX_HOPS);
+	c.probes = (int)host_get_int(L, 1, "traceroute", "probes", 3, 1, TR_MAX_PROBES);
+	c.wait = host_get_duration(L, 1, "traceroute", "wait", SIM_S(5));
+	c.port = (uint16_t)host_get_int(L, 1, "traceroute", "port", 33434, 1, 65000);
+	c.start = host_get_duration(L, 1, "traceroute", "start", 0);
+	c.name = host_get_str(L, 1, "traceroute", "name", NULL);
+	struct tr_lua *tl = lua_newuserdatauv(L, sizeof(*tl), 0); /* kept alive below */
+	tl->L = L;
+	tl->fn_ref = LUA_NOREF;
+	if (lua_getfield(L, 1, "on_done") != LUA_TNIL) {
+		luaL_checktype(L, -1, LUA_TFUNCTION);
+		tl->fn_ref = host_ref(L, -1);
+	}
+	lua_pop(L, 1);
+	luaL_ref(L, LUA_REGISTRYINDEX); /* anchors tl for the whole run */
+	c.done = tr_done;
+	c.ctx = tl;
+	struct errbuf err;
+	struct traceroute *t = traceroute_new(&c, &err);
+	if (!t)
+		return host_error(L, "traceroute: %s", err.msg);
+	push_app(L, &t->base);
+	return 1;
+}
+
+/* now() -> the simulated time in nanoseconds */
+static int l_now(lua_State *L)
+{
+	lua_pushinteger(L, host_sim(L)->now);
+	return 1;
+}
+
+static void on_stop(struct host *h, void *arg)
+{
+	(void)h;
+	apps_report(arg);
+}
+
+static int apps_open(struct host *h, lua_State *L, struct errbuf *err)
+{
+	(void)err;
+	luaL_newmetatable(L, APP_MT);
+	lua_pushcfunction(L, app_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, app_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+	host_register(L, "udp.cbr", l_cbr);
+	host_register(L, "udp.onoff", l_onoff);
+	host_register(L, "ping", l_ping);
+	host_register(L, "traceroute", l_traceroute);
+	host_register(L, "now", l_now);
+	host_on_stop(h, on_stop, host_sim(L));
+	return 0;
+}
+
+const struct host_module apps_module = { "apps", apps_open };

@@ -1,0 +1,320 @@
+/* Point-to-point links: transmission, propagation, loss, up and down.
+ *
+ * Each direction is a transmitter fed by the sending interface's qdisc.
+ * When the transmitter is idle a packet is dequeued and put on the wire for
+ * exactly size*8/rate; one event frees the transmitter when its last bit
+ * has left, another delivers it to the far end one propagation delay
+ * later.  The loss model is applied as the packet is sent (a lost packet
+ * still occupies the wire).  Taking a link down flushes both queues and
+ * kills the packets on the wire (their epoch no longer matches). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/queue/qdisc.h"
+#include "net.h"
+#include "sim/pcap.h"
+#include "sim/record.h"
+#include "sim/rng.h"
+#include "sim/units.h"
+#include "sim/util.h"
+
+static void iface_start_tx(struct iface *ifc);
+
+static struct iface *iface_new(struct link *l, struct node *nd, int side)
+{
+	struct iface *ifc = xcalloc(1, sizeof(*ifc));
+	ifc->node = nd;
+	ifc->link = l;
+	ifc->side = side;
+	ifc->index = (int)nd->nifs;
+	xgrow((void **)&nd->ifs, &nd->capifs, nd->nifs + 1, sizeof(*nd->ifs));
+	nd->ifs[nd->nifs++] = ifc;
+	return ifc;
+}
+
+struct link *link_new(struct net *n, struct node *a, struct node *b, const struct link_cfg *cfg,
+		      struct errbuf *err)
+{
+	if (a == b) {
+		err_set(err, "a link needs two different nodes (got %s twice)", a->name);
+		return NULL;
+	}
+	if (cfg->rate_bps == 0) {
+		err_set(err, "link %s-%s: rate must be above zero", a->name, b->name);
+		return NULL;
+	}
+	if (cfg->delay_ns < 0) {
+		err_set(err, "link %s-%s: delay must not be negative", a->name, b->name);
+		return NULL;
+	}
+	if (cfg->mtu < 68 || cfg->mtu > 65535) {
+		err_set(err, "link %s-%s: mtu %u is outside [68, 65535] (RFC 791)", a->name, b->name, cfg->mtu);
+		return NULL;
+	}
+	uint32_t id = (uint32_t)n->nlinks + 1;
+	uint32_t addr[2] = { cfg->addr[0], cfg->addr[1] };
+	uint8_t plen[2] = { cfg->plen[0], cfg->plen[1] };
+	if (!addr[0] || !addr[1]) {
+		/* automatic: link k gets 10.(k/256).(k%256).0/24, ends .1 and .2 */
+		if (id > 0xffff) {
+			err_set(err, "more than 65535 links: give addresses explicitly (addr = {...})");
+			return NULL;
+		}
+		uint32_t net24 = 10u << 24 | (id >> 8) << 16 | (id & 0xff) << 8;
+		addr[0] = net24 | 1;
+		addr[1] = net24 | 2;
+		plen[0] = plen[1] = 24;
+	}
+	if (net_node_of_addr(n, addr[0]) || net_node_of_addr(n, addr[1]) || addr[0] == addr[1]) {
+		char s[16];
+		ipv4_fmt(s, net_node_of_addr(n, addr[0]) || addr[0] == addr[1] ? addr[0] : addr[1]);
+		err_set(err, "link %s-%s: address %s is already in use", a->name, b->name, s);
+		return NULL;
+	}
+	struct link *l = xcalloc(1, sizeof(*l));
+	l->net = n;
+	l->id = id;
+	snprintf(l->name, sizeof(l->name), "%s-%s", a->name, b->name);
+	l->mtu = cfg->mtu;
+	l->cost = cfg->cost ? cfg->cost : 1;
+	l->up = true;
+	struct node *ends[2] = { a, b };
+	for (int k = 0; k < 2; k++) {
+		struct iface *ifc = iface_new(l, ends[k], k);
+		l->end[k] = ifc;
+		ifc->addr = addr[k];
+		ifc->plen = plen[k];
+		l->dir[k].rate_bps = cfg->rate_bps;
+		l->dir[k].delay_ns = cfg->delay_ns;
+	}
+	for (int k = 0; k < 2; k++) {
+		struct iface *ifc = l->end[k];
+		snprintf(ifc->name, sizeof(ifc->name), "%s->%s", ends[k]->name, ends[1 - k]->name);
+		/* parallel links get distinct names */
+		for (size_t i = 0; i < n->nlinks; i++)
+			if (strcmp(n->links[i]->end[0]->name, ifc->name) == 0 ||
+			    strcmp(n->links[i]->end[1]->name, ifc->name) == 0) {
+				snprintf(ifc->name, sizeof(ifc->name), "%s->%s#%u", ends[k]->name,
+					 ends[1 - k]->name, id);
+				break;
+			}
+		fib_add(&ends[k]->fib, ifc->addr, 32, RT_LOCAL, NULL);
+		fib_add(&ends[k]->fib, ifc->addr, ifc->plen, RT_CONNECTED, ifc);
+		struct qparams none = { 0, NULL };
+		ifc->q = qdisc_new(n->sim, qdisc_find("fifo"), &none, ifc->name, err);
+	}
+	for (int k = 0; k < 2; k++)
+		if (link_set_loss(l, k, &cfg->loss, err) < 0) {
+			for (int j = 0; j < 2; j++) {
+				qdisc_free(l->end[j]->q);
+				loss_free(l->dir[j].loss);
+				ends[j]->nifs--;
+				fib_remove(&ends[j]->fib, l->end[j]->addr, 32);
+				fib_remove(&ends[j]->fib, l->end[j]->addr, l->end[j]->plen);
+				free(l->end[j]);
+			}
+			free(l);
+			return NULL;
+		}
+	xgrow((void **)&n->links, &n->caplinks, n->nlinks + 1, sizeof(*n->links));
+	n->links[n->nlinks++] = l;
+	net_routes_schedule(n);
+	return l;
+}
+
+void link_set_qdisc(struct link *l, int side, struct qdisc *q)
+{
+	struct iface *ifc = l->end[side];
+	if (ifc->q) {
+		/* packets queued in the old qdisc move over, in order */
+		struct packet *p;
+		while ((p = qdisc_dequeue(ifc->q, l->net->sim->now)))
+			qdisc_enqueue(q, p, l->net->sim->now);
+		qdisc_free(ifc->q);
+	}
+	ifc->q = q;
+}
+
+/* ---- transmission ---- */
+
+static void tx_done(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)s;
+	(void)arg;
+	struct iface *ifc = obj;
+	ifc->tx_busy = false;
+	iface_start_tx(ifc);
+}
+
+static void arrive(struct sim *s, void *obj, uint64_t arg)
+{
+	struct iface *ifc = obj;
+	struct packet *p = (struct packet *)(uintptr_t)arg;
+	struct link *l = ifc->link;
+	if (!l->up || p->link_epoch != l->epoch) {
+		l->dropped_down++;
+		net_drop(l->net, l->name, "link-down", p);
+		return;
+	}
+	if (ifc->pcap)
+		pcap_write(ifc->pcap, s->now, p);
+	ifc->rx_pkts++;
+	ifc->rx_bytes += p->ip.tot_len;
+	ip_input(ifc->node, p, ifc);
+}
+
+static void iface_start_tx(struct iface *ifc)
+{
+	struct link *l = ifc->link;
+	struct sim *s = l->net->sim;
+	struct packet *p = qdisc_dequeue(ifc->q, s->now);
+	if (!p)
+		return;
+	struct link_dir *d = &l->dir[ifc->side];
+	/* exact serialisation: carry the remainder of bits*1e9/rate */
+	uint64_t num = (uint64_t)p->ip.tot_len * 8u * 1000000000u + d->rem;
+	simtime_t tx = (simtime_t)(num / d->rate_bps);
+	d->rem = num % d->rate_bps;
+	ifc->tx_busy = true;
+	ifc->tx_pkts++;
+	ifc->tx_bytes += p->ip.tot_len;
+	if (ifc->pcap)
+		pcap_write(ifc->pcap, s->now, p);
+	sim_at(s, s->now + tx, tx_done, ifc, 0);
+	if (d->loss && d->loss->ops->lose(d->loss, p)) {
+		l->lost++;
+		net_drop(l->net, ifc->name, "loss", p);
+		return;
+	}
+	p->link_epoch = l->epoch;
+	sim_at(s, s->now + tx + d->delay_ns, arrive, l->end[1 - ifc->side], (uint64_t)(uintptr_t)p);
+}
+
+void iface_send(struct iface *ifc, struct packet *p)
+{
+	struct link *l = ifc->link;
+	if (!l->up) {
+		l->dropped_down++;
+		net_drop(l->net, ifc->name, "link-down", p);
+		return;
+	}
+	if (p->ip.tot_len > l->mtu) {
+		net_drop(l->net, ifc->name, "mtu", p);
+		return;
+	}
+	qdisc_enqueue(ifc->q, p, l->net->sim->now);
+	if (!ifc->tx_busy)
+		iface_start_tx(ifc);
+}
+
+/* ---- changes at run time ---- */
+
+void link_set_up(struct link *l, bool up)
+{
+	struct sim *s = l->net->sim;
+	if (l->up == up)
+		return;
+	l->up = up;
+	if (!up) {
+		l->epoch++;
+		for (int k = 0; k < 2; k++) {
+			struct packet *p;
+			while ((p = qdisc_dequeue(l->end[k]->q, s->now))) {
+				l->dropped_down++;
+				net_drop(l->net, l->end[k]->name, "link-down", p);
+			}
+		}
+	}
+	rec_log(s, l->name, up ? "link_up" : "link_down", "%s", up ? "up" : "down");
+	net_routes_schedule(l->net);
+}
+
+void link_set_rate(struct link *l, int side, uint64_t rate_bps)
+{
+	for (int k = 0; k < 2; k++)
+		if (side < 0 || side == k) {
+			l->dir[k].rate_bps = rate_bps;
+			l->dir[k].rem = 0;
+		}
+	char buf[32];
+	rec_log(l->net->sim, l->name, "link_rate", "%s", units_fmt_rate(buf, sizeof(buf), rate_bps));
+}
+
+void link_set_delay(struct link *l, int side, simtime_t delay)
+{
+	for (int k = 0; k < 2; k++)
+		if (side < 0 || side == k)
+			l->dir[k].delay_ns = delay;
+}
+
+int link_set_loss(struct link *l, int side, const struct loss_cfg *cfg, struct errbuf *err)
+{
+	for (int k = 0; k < 2; k++) {
+		if (side >= 0 && side != k)
+			continue;
+		struct loss *nl = NULL;
+		if (cfg->kind != LOSS_NONE) {
+			char stream[160];
+			snprintf(stream, sizeof(stream), "link:%s:loss:%s", l->name, k ? "b>a" : "a>b");
+			nl = loss_new(l->net->sim, cfg, stream, err);
+			if (!nl)
+				return -1;
+		}
+		loss_free(l->dir[k].loss);
+		l->dir[k].loss = nl;
+	}
+	return 0;
+}
+
+/* ---- loss models ---- */
+
+static bool bernoulli_lose(struct loss *l, const struct packet *p)
+{
+	(void)p;
+	return rng_uniform(l->rng) < l->p;
+}
+
+/* Gilbert-Elliott (Gilbert 1960, Elliott 1963): a two-state Markov chain
+ * stepped once per packet; the packet is lost with probability loss_good or
+ * loss_bad depending on the state it finds. */
+static bool gilbert_lose(struct loss *l, const struct packet *p)
+{
+	(void)p;
+	double u = rng_uniform(l->rng);
+	if (l->bad) {
+		if (u < l->r)
+			l->bad = false;
+	} else if (u < l->p) {
+		l->bad = true;
+	}
+	double q = l->bad ? l->loss_bad : l->loss_good;
+	return q > 0 && rng_uniform(l->rng) < q;
+}
+
+static const struct loss_ops bernoulli_ops = { "bernoulli", bernoulli_lose };
+static const struct loss_ops gilbert_ops = { "gilbert-elliott", gilbert_lose };
+
+struct loss *loss_new(struct sim *s, const struct loss_cfg *cfg, const char *stream,
+		      struct errbuf *err)
+{
+	double probs[] = { cfg->p, cfg->r, cfg->loss_good, cfg->loss_bad };
+	for (size_t i = 0; i < ARRAY_LEN(probs); i++)
+		if (!(probs[i] >= 0 && probs[i] <= 1)) {
+			err_set(err, "loss: probabilities must lie in [0, 1], got %g", probs[i]);
+			return NULL;
+		}
+	struct loss *l = xcalloc(1, sizeof(*l));
+	l->ops = cfg->kind == LOSS_GILBERT ? &gilbert_ops : &bernoulli_ops;
+	l->rng = rng_stream(s, stream);
+	l->p = cfg->p;
+	l->r = cfg->r;
+	l->loss_good = cfg->loss_good;
+	l->loss_bad = cfg->loss_bad;
+	return l;
+}
+
+void loss_free(struct loss *l)
+{
+	free(l);
+}

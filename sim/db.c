@@ -1,0 +1,394 @@
+/* SQLite result store; see db.h. */
+#include "db.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define DB_BATCH 20000
+
+static const char *const schema =
+	"CREATE TABLE IF NOT EXISTS runs ("
+	"  run_id INTEGER PRIMARY KEY, scenario TEXT, params TEXT, seed INTEGER,"
+	"  status TEXT, error TEXT, sim_ns INTEGER, events INTEGER, wall_s REAL,"
+	"  version TEXT, started_at TEXT);"
+	"CREATE TABLE IF NOT EXISTS flows ("
+	"  run_id INTEGER, flow_id INTEGER, proto TEXT, app TEXT, src TEXT, dst TEXT,"
+	"  cc TEXT, start_ns INTEGER, end_ns INTEGER, bytes INTEGER, goodput_bps REAL,"
+	"  retrans INTEGER, rtt_min_ns INTEGER, rtt_mean_ns INTEGER,"
+	"  pkts_sent INTEGER, pkts_recv INTEGER, name TEXT,"
+	"  PRIMARY KEY (run_id, flow_id));"
+	"CREATE TABLE IF NOT EXISTS series ("
+	"  run_id INTEGER, metric TEXT, entity TEXT, t_ns INTEGER, value REAL);"
+	"CREATE TABLE IF NOT EXISTS events ("
+	"  run_id INTEGER, t_ns INTEGER, entity TEXT, kind TEXT, detail TEXT);"
+	"CREATE TABLE IF NOT EXISTS queues ("
+	"  run_id INTEGER, entity TEXT, qdisc TEXT, params TEXT, enqueued INTEGER,"
+	"  dequeued INTEGER, dropped INTEGER, marked INTEGER, bytes_dropped INTEGER,"
+	"  max_pkts INTEGER, max_bytes INTEGER,"
+	"  PRIMARY KEY (run_id, entity));";
+
+static const char *const indexes =
+	"CREATE INDEX IF NOT EXISTS series_by_metric ON series (run_id, metric, entity, t_ns);"
+	"CREATE INDEX IF NOT EXISTS events_by_kind ON events (run_id, kind, t_ns);";
+
+enum { ST_SERIES, ST_EVENT, ST_FLOW, ST_QUEUE, ST_COUNT };
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_SERIES] = "INSERT INTO series VALUES (?,?,?,?,?)",
+	[ST_EVENT] = "INSERT INTO events VALUES (?,?,?,?,?)",
+	[ST_FLOW] = "INSERT OR REPLACE INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_QUEUE] = "INSERT OR REPLACE INTO queues VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+};
+
+struct db {
+	sqlite3 *h;
+	sqlite3_stmt *st[ST_COUNT];
+	bool in_tx;
+	int pending;
+	char error[512]; /* first failure */
+};
+
+static void db_fail(struct db *db, const char *what)
+{
+	if (!db->error[0])
+		snprintf(db->error, sizeof(db->error), "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+static int exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (!db->error[0])
+			snprintf(db->error, sizeof(db->error), "%s", msg ? msg : "sqlite error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct db *db_open(const char *path, struct errbuf *err)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db) {
+		err_set(err, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		err_set(err, "cannot open result file '%s': %s", path,
+			db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") < 0 ||
+	    exec(db, schema) < 0) {
+		err_set(err, "cannot write result file '%s': %s", path, db->error);
+		goto fail;
+	}
+	for (int i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v2(db->h, stmt_sql[i], -1, &db->st[i], NULL) != SQLITE_OK) {
+			err_set(err, "result file '%s': %s", path, sqlite3_errmsg(db->h));
+			goto fail;
+		}
+	return db;
+fail:
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->st[i]);
+	sqlite3_close(db->h);
+	free(db);
+	return NULL;
+}
+
+int db_flush(struct db *db)
+{
+	if (db->in_tx) {
+		if (exec(db, "COMMIT") < 0)
+			return -1;
+		db->in_tx = false;
+	}
+	db->pending = 0;
+	return db->error[0] ? -1 : 0;
+}
+
+int db_close(struct db *db, struct errbuf *err)
+{
+	if (!db)
+		return 0;
+	db_flush(db);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(db->st[i]);
+	exec(db, indexes);
+	exec(db, "PRAGMA journal_mode=DELETE");
+	int rc = db->error[0] ? -1 : 0;
+	if (rc)
+		err_set(err, "result file: %s", db->error);
+	if (sqlite3_close(db->h) != SQLITE_OK && !rc) {
+		err_set(err, "closing result file: %s", sqlite3_errmsg(db->h));
+		rc = -1;
+	}
+	free(db);
+	return rc;
+}
+
+/* Opens the batch transaction if needed; every insert goes through here. */
+static void begin_row(struct db *db)
+{
+	if (!db->in_tx) {
+		if (exec(db, "BEGIN") == 0)
+			db->in_tx = true;
+	}
+}
+
+static void end_row(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(db, what);
+	sqlite3_reset(st);
+	if (++db->pending >= DB_BATCH)
+		db_flush(db);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+int64_t db_run_begin(struct db *db, const char *scenario, const char *params_json,
+		     uint64_t seed, const char *version)
+{
+	db_flush(db);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h,
+			       "INSERT INTO runs (scenario, params, seed, status, version, started_at)"
+			       " VALUES (?,?,?,'running',?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+			       -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "recording the run");
+		return -1;
+	}
+	bind_text(st, 1, scenario);
+	bind_text(st, 2, params_json);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)seed);
+	bind_text(st, 4, version);
+	int64_t id = -1;
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(db->h);
+	else
+		db_fail(db, "recording the run");
+	sqlite3_finalize(st);
+	return id;
+}
+
+void db_set_params(struct db *db, int64_t run, const char *params_json)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h, "UPDATE runs SET params=? WHERE run_id=?", -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "recording the parameters");
+		return;
+	}
+	bind_text(st, 1, params_json);
+	sqlite3_bind_int64(st, 2, run);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(db, "recording the parameters");
+	sqlite3_finalize(st);
+	db_flush(db);
+}
+
+void db_run_end(struct db *db, int64_t run, const char *status, const char *error,
+		int64_t sim_ns, uint64_t events, double wall_s)
+{
+	begin_row(db);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db->h,
+			       "UPDATE runs SET status=?, error=?, sim_ns=?, events=?, wall_s=?"
+			       " WHERE run_id=?", -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, "finishing the run");
+		return;
+	}
+	bind_text(st, 1, status);
+	bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, sim_ns);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)events);
+	sqlite3_bind_double(st, 5, wall_s);
+	sqlite3_bind_int64(st, 6, run);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_fail(db, "finishing the run");
+	sqlite3_finalize(st);
+	db_flush(db);
+}
+
+void db_series(struct db *db, int64_t run, const char *metric, const char *entity,
+	       int64_t t_ns, double value)
+{
+	sqlite3_stmt *st = db->st[ST_SERIES];
+	begin_row(db);
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, t_ns);
+	sqlite3_bind_double(st, 5, value);
+	end_row(db, st, "writing a series row");
+}
+
+void db_event(struct db *db, int64_t run, int64_t t_ns, const char *entity,
+	      const char *kind, const char *detail)
+{
+	sqlite3_stmt *st = db->st[ST_EVENT];
+	begin_row(db);
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, t_ns);
+	bind_text(st, 3, entity);
+	bind_text(st, 4, kind);
+	bind_text(st, 5, detail);
+	end_row(db, st, "writing an event row");
+}
+
+void db_flow(struct db *db, int64_t run, const struct db_flow *f)
+{
+	sqlite3_stmt *st = db->st[ST_FLOW];
+	begin_row(db);
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, f->flow_id);
+	bind_text(st, 3, f->proto);
+	bind_text(st, 4, f->app);
+	bind_text(st, 5, f->src);
+	bind_text(st, 6, f->dst);
+	bind_text(st, 7, f->cc);
+	sqlite3_bind_int64(st, 8, f->start_ns);
+	sqlite3_bind_int64(st, 9, f->end_ns);
+	sqlite3_bind_int64(st, 10, f->bytes);
+	sqlite3_bind_double(st, 11, f->goodput_bps);
+	bind_opt_int(st, 12, f->retrans);
+	bind_opt_int(st, 13, f->rtt_min_ns);
+	bind_opt_int(st, 14, f->rtt_mean_ns);
+	bind_opt_int(st, 15, f->pkts_sent);
+	bind_opt_int(st, 16, f->pkts_recv);
+	bind_text(st, 17, f->name);
+	end_row(db, st, "writing a flow row");
+}
+
+void db_queue(struct db *db, int64_t run, const struct db_queue *q)
+{
+	sqlite3_stmt *st = db->st[ST_QUEUE];
+	begin_row(db);
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, q->entity);
+	bind_text(st, 3, q->qdisc);
+	bind_text(st, 4, q->params);
+	sqlite3_bind_int64(st, 5, q->enqueued);
+	sqlite3_bind_int64(st, 6, q->dequeued);
+	sqlite3_bind_int64(st, 7, q->dropped);
+	sqlite3_bind_int64(st, 8, q->marked);
+	sqlite3_bind_int64(st, 9, q->bytes_dropped);
+	sqlite3_bind_int64(st, 10, q->max_pkts);
+	sqlite3_bind_int64(st, 11, q->max_bytes);
+	end_row(db, st, "writing a queue row");
+}
+
+const char *db_error(const struct db *db)
+{
+	return db->error[0] ? db->error : NULL;
+}
+
+void *db_handle(struct db *db) { return db->h; }
+
+/* Authoriser for db_query: reading only. */
+static int read_only(void *arg, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	(void)arg; (void)a; (void)b; (void)c; (void)d;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+int db_query(struct db *db, const char *sql, db_row_fn row, void *arg, struct errbuf *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	sqlite3_set_authorizer(db->h, read_only, NULL);
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, &tail);
+	sqlite3_set_authorizer(db->h, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, "query: %s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	if (!st) {
+		err_set(err, "query: empty SQL");
+		return -1;
+	}
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+		tail++;
+	if (tail && *tail) {
+		sqlite3_finalize(st);
+		err_set(err, "query: one statement at a time, please (extra text: '%.40s')", tail);
+		return -1;
+	}
+	int n = sqlite3_column_count(st);
+	const char **names = calloc((size_t)n + 1, sizeof(*names));
+	const char **text = calloc((size_t)n + 1, sizeof(*text));
+	int *types = calloc((size_t)n + 1, sizeof(*types));
+	int64_t *ival = calloc((size_t)n + 1, sizeof(*ival));
+	double *num = calloc((size_t)n + 1, sizeof(*num));
+	int result = 0;
+	if (!names || !text || !types || !ival || !num) {
+		err_set(err, "query: out of memory");
+		result = -1;
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			err_set(err, "query: %s", sqlite3_errmsg(db->h));
+			result = -1;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			types[i] = sqlite3_column_type(st, i);
+			text[i] = NULL;
+			ival[i] = 0;
+			num[i] = 0;
+			if (types[i] == SQLITE_INTEGER) {
+				ival[i] = sqlite3_column_int64(st, i);
+				num[i] = (double)ival[i];
+			} else if (types[i] == SQLITE_FLOAT) {
+				num[i] = sqlite3_column_double(st, i);
+			} else if (types[i] != SQLITE_NULL) {
+				text[i] = (const char *)sqlite3_column_text(st, i);
+			}
+		}
+		struct db_row r = { n, names, types, text, ival, num };
+		if (row(arg, &r))
+			break;
+	}
+out:
+	sqlite3_finalize(st);
+	free(names);
+	free(text);
+	free(types);
+	free(ival);
+	free(num);
+	return result;
+}

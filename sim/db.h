@@ -1,0 +1,76 @@
+/* The SQLite result store (DESIGN §5).  One file holds one run or a whole
+ * sweep.  Rows are written inside long transactions that are committed every
+ * DB_BATCH rows and at the end; the runs row is committed at once with
+ * status 'running', so a killed run leaves a readable file that says it did
+ * not finish.  Columns may be added, never renamed. */
+#ifndef WL_DB_H
+#define WL_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct errbuf;
+struct db;
+
+struct db_flow {
+	int64_t flow_id;
+	const char *proto, *app, *name, *src, *dst, *cc;
+	int64_t start_ns, end_ns;
+	int64_t bytes;          /* payload bytes delivered to the receiving app */
+	double goodput_bps;     /* bytes * 8 / measured interval */
+	int64_t retrans;        /* TCP retransmitted segments; -1 if n/a */
+	int64_t rtt_min_ns, rtt_mean_ns; /* -1 if unknown */
+	int64_t pkts_sent, pkts_recv;    /* -1 if n/a */
+};
+
+struct db_queue {
+	const char *entity, *qdisc, *params;
+	int64_t enqueued, dequeued, dropped, marked;
+	int64_t bytes_dropped;
+	int64_t max_pkts, max_bytes;
+};
+
+/* Creates the file (and its schema) or opens an existing result file to add
+ * runs to it. */
+struct db *db_open(const char *path, struct errbuf *err);
+/* Commits, builds indexes, and leaves a self-contained file (no WAL). */
+int db_close(struct db *db, struct errbuf *err);
+
+int64_t db_run_begin(struct db *db, const char *scenario, const char *params_json,
+		     uint64_t seed, const char *version);
+/* Replaces the run's parameter JSON once the script has resolved them. */
+void db_set_params(struct db *db, int64_t run, const char *params_json);
+void db_run_end(struct db *db, int64_t run, const char *status, const char *error,
+		int64_t sim_ns, uint64_t events, double wall_s);
+
+void db_series(struct db *db, int64_t run, const char *metric, const char *entity,
+	       int64_t t_ns, double value);
+void db_event(struct db *db, int64_t run, int64_t t_ns, const char *entity,
+	      const char *kind, const char *detail);
+void db_flow(struct db *db, int64_t run, const struct db_flow *f);
+void db_queue(struct db *db, int64_t run, const struct db_queue *q);
+
+/* Commits what is pending; 0 or -1 (the first failure is kept, see
+ * db_error). */
+int db_flush(struct db *db);
+/* NULL while everything written so far has succeeded. */
+const char *db_error(const struct db *db);
+
+/* Read-only access for scenario scripts and reports: runs one SELECT (or
+ * WITH ... SELECT), calling row() per row.  Anything that would change the
+ * file is refused.  0, or -1 with the message in err. */
+enum db_type { DB_INT = 1, DB_REAL = 2, DB_TEXT = 3, DB_BLOB = 4, DB_NULL = 5 };
+struct db_row {
+	int ncol;
+	const char *const *names;
+	const int *types;          /* enum db_type per column */
+	const char *const *text;   /* DB_TEXT (and DB_BLOB) values */
+	const int64_t *ival;       /* DB_INT values */
+	const double *num;         /* DB_INT and DB_REAL values as doubles */
+};
+typedef int (*db_row_fn)(void *arg, const struct db_row *row); /* non-zero stops */
+int db_query(struct db *db, const char *sql, db_row_fn row, void *arg, struct errbuf *err);
+
+void *db_handle(struct db *db); /* the sqlite3 *, for sim/ internals */
+
+#endif

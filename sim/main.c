@@ -1,0 +1,174 @@
+/* The wirelab command line.  This is the one file of sim/ that knows the
+ * models: it lists them in the module table and hands the table to the
+ * host.
+ *
+ *   wirelab run SCRIPT [-p name=value]... [--seed N] [--out FILE.db]
+ *                      [--pcap DIR] [--quiet]
+ *   wirelab plot FILE.db [--run N] [--out DIR]
+ *   wirelab --help | --version
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "plot.h"
+
+extern const struct host_module queue_module, net_module, apps_module;
+
+/* Order matters only in that a module may use what an earlier one set up. */
+static const struct host_module *const modules[] = {
+	&queue_module,
+	&net_module,
+	&apps_module,
+};
+
+static const char usage[] =
+	"wirelab " WIRELAB_VERSION " - a discrete-event network simulator\n"
+	"\n"
+	"usage:\n"
+	"  wirelab run SCRIPT [-p name=value]... [--seed N] [--out FILE.db]\n"
+	"                     [--pcap DIR] [--quiet]\n"
+	"      Runs a Lua scenario.  -p overrides a parameter the script declares\n"
+	"      with params{}; results go to FILE.db (default: SCRIPT's name with\n"
+	"      .db, in the current folder); --pcap writes one pcap per interface.\n"
+	"  wirelab plot FILE.db [--run N] [--out DIR]\n"
+	"      Draws the figures a result file has data for (PNG and SVG) with the\n"
+	"      gnuplot templates in analysis/ (default: the last run, into DIR =\n"
+	"      FILE's name without .db).\n"
+	"  wirelab --help | --version\n"
+	"\n"
+	"Exit status: 0 on success, 1 if the run failed, 2 for a usage error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "wirelab: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see wirelab --help)\n");
+	return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (!*s || *end || errno || s[0] == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "scenarios/chain.lua" -> "chain.db" */
+static char *default_out(const char *script)
+{
+	const char *base = strrchr(script, '/');
+	base = base ? base + 1 : script;
+	size_t n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".lua") == 0)
+		n -= 4;
+	char *out = malloc(n + 4);
+	if (out)
+		snprintf(out, n + 4, "%.*s.db", (int)n, base);
+	return out;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct host_opts o = {
+		.seed = 1, .version = WIRELAB_VERSION, .modules = modules,
+		.nmodules = (int)(sizeof(modules) / sizeof(modules[0])),
+	};
+	struct host_param_override *ovr = calloc((size_t)argc, sizeof(*ovr));
+	char *out_default = NULL;
+	int rc = 2;
+	if (!ovr)
+		return 1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "-p") == 0 || strcmp(a, "--param") == 0) {
+			if (!val || !strchr(val, '=') || val[0] == '=') {
+				rc = usage_error("%s needs name=value", a);
+				goto out;
+			}
+			char *eq = strchr(argv[i + 1], '=');
+			*eq = '\0';
+			ovr[o.noverrides++] = (struct host_param_override){ argv[i + 1], eq + 1 };
+			i++;
+		} else if (strcmp(a, "--seed") == 0) {
+			if (!val || parse_u64(val, &o.seed) < 0) {
+				rc = usage_error("--seed needs a non-negative integer, got '%s'", val ? val : "");
+				goto out;
+			}
+			i++;
+		} else if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
+			if (!val) {
+				rc = usage_error("%s needs a file name", a);
+				goto out;
+			}
+			o.out = val;
+			i++;
+		} else if (strcmp(a, "--pcap") == 0) {
+			if (!val) {
+				rc = usage_error("%s needs a folder", a);
+				goto out;
+			}
+			o.pcap_dir = val;
+			i++;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			o.quiet = true;
+		} else if (a[0] == '-' && a[1]) {
+			rc = usage_error("unknown option '%s'", a);
+			goto out;
+		} else if (!o.script) {
+			o.script = a;
+		} else {
+			rc = usage_error("one script at a time (got a second: '%s')", a);
+			goto out;
+		}
+	}
+	if (!o.script) {
+		rc = usage_error("%s", "run: which scenario? e.g. wirelab run scenarios/chain.lua");
+		goto out;
+	}
+	for (int i = 0; i < o.noverrides; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(ovr[i].name, ovr[j].name) == 0) {
+				rc = usage_error("parameter '%s' is given twice", ovr[i].name);
+				goto out;
+			}
+	if (!o.out)
+		o.out = out_default = default_out(o.script);
+	o.overrides = ovr;
+	o.progress = !o.quiet && isatty(STDERR_FILENO);
+	rc = host_main(&o);
+out:
+	free(ovr);
+	free(out_default);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("wirelab %s\n", WIRELAB_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "plot") == 0)
+		return plot_main(argc - 2, argv + 2);
+	return usage_error("unknown command '%s' (commands: run, plot)", cmd);
+}

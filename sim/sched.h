@@ -1,0 +1,93 @@
+/* The event scheduler: a queue of {time, seq, fn, obj, arg} ordered by
+ * (time, seq), where seq is the insertion counter, so events due at the same
+ * nanosecond run in the order they were scheduled and every run is
+ * deterministic (DESIGN §2).  The queue is an implicit 4-ary min-heap.
+ *
+ * Timers are for things that are re-armed far more often than they fire
+ * (retransmission, delayed-ACK and pacing timers).  A timer keeps at most one
+ * live entry in the heap.  Re-arming it later than that entry costs O(1): the
+ * entry fires, sees the new expiry and re-queues itself.  Re-arming it
+ * earlier queues a fresh entry and leaves the old one stale.  Cancel is O(1)
+ * and lazy.  Heap entries reach a timer through a slot table with a
+ * generation count, never through the timer's own address, so an owner may
+ * free its memory right after timer_destroy() even while stale entries wait
+ * in the heap. */
+#ifndef WL_SCHED_H
+#define WL_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "time.h"
+
+struct sim;
+
+typedef void (*event_fn)(struct sim *s, void *obj, uint64_t arg);
+typedef void (*timer_fn)(struct sim *s, void *obj);
+
+struct event {
+	simtime_t time;
+	uint64_t seq;
+	event_fn fn;
+	void *obj;
+	uint64_t arg;
+};
+
+struct evheap {
+	struct event *ev;
+	size_t len, cap;
+	uint64_t next_seq;
+};
+
+struct timer {
+	simtime_t when;      /* expiry, meaningful while armed */
+	simtime_t queued_at; /* time of this timer's live heap entry, or SIM_NEVER */
+	timer_fn fn;
+	void *obj;
+	uint32_t slot;       /* index in the scheduler's slot table */
+	bool armed;
+};
+
+struct timer_slot {
+	struct timer *t;     /* NULL when free */
+	uint32_t gen;        /* bumped on every new heap entry and on destroy */
+	uint32_t next_free;
+};
+
+struct timer_slots {
+	struct timer_slot *v;
+	uint32_t len, cap;
+	uint32_t free_head; /* UINT32_MAX when empty */
+};
+
+/* Low-level heap, exposed for the unit tests and the benchmark. */
+void evheap_init(struct evheap *h);
+void evheap_free(struct evheap *h);
+void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t arg);
+/* Removes the earliest event into *out; false when empty. */
+bool evheap_pop(struct evheap *h, struct event *out);
+static inline size_t evheap_len(const struct evheap *h) { return h->len; }
+static inline simtime_t evheap_peek_time(const struct evheap *h)
+{
+	return h->len ? h->ev[0].time : SIM_NEVER;
+}
+
+/* Scheduling relative to the simulation's clock.  `when` must not be in the
+ * past. */
+void sim_at(struct sim *s, simtime_t when, event_fn fn, void *obj, uint64_t arg);
+void sim_after(struct sim *s, simtime_t delay, event_fn fn, void *obj, uint64_t arg);
+
+void timer_init(struct sim *s, struct timer *t, timer_fn fn, void *obj);
+void timer_destroy(struct sim *s, struct timer *t);
+void timer_arm(struct sim *s, struct timer *t, simtime_t when);
+static inline void timer_cancel(struct timer *t) { t->armed = false; }
+static inline bool timer_pending(const struct timer *t) { return t->armed; }
+static inline simtime_t timer_expiry(const struct timer *t)
+{
+	return t->armed ? t->when : SIM_NEVER;
+}
+
+void timer_slots_free(struct timer_slots *ts);
+
+#endif
