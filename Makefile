@@ -43,11 +43,13 @@ build/san/wirelab: build/san/sim/main.o $(SAN_OBJ)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	@echo "  CC san  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 build/rel/tests/%: build/rel/tests/unit/%.o $(LIB_OBJ)
 	$(CC) -o $@ $^ $(LDLIBS) -lcmocka
@@ -61,7 +63,7 @@ build/rel/bench/%: build/rel/bench/%.o $(LIB_OBJ)
 # The whole suite, in the release build and again under ASan+UBSan.
 test: deps
 	@$(MAKE) --no-print-directory wirelab build/san/wirelab $(UNIT_BIN) $(UNIT_SAN)
-	@sh tests/run.sh
+	@bash tests/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory wirelab $(BENCH_BIN)

@@ -1,7 +1,7 @@
 # Ping round-trip time over time: what a user of the path feels.
 # needs-metric: ping_rtt_ns
 load lib.'/common.gp'
-set title "Ping RTT\n{/*0.7 ".scenario."}" noenhanced
+set title title('Ping RTT') noenhanced font ',10'
 set xlabel 'time (s)'
 set ylabel 'RTT (ms)'
 set yrange [0:*]

@@ -1,7 +1,7 @@
 # Queue length over time, one line per queue that has samples.
 # needs-metric: queue_pkts
 load lib.'/common.gp'
-set title "Queue length\n{/*0.7 ".scenario."}" noenhanced
+set title title('Queue length') noenhanced font ',10'
 set xlabel 'time (s)'
 set ylabel 'packets queued'
 qs = entities('queue_pkts')

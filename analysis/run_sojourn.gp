@@ -1,7 +1,7 @@
 # Queueing delay (sojourn time) over time, one line per queue.
 # needs-metric: sojourn_ns
 load lib.'/common.gp'
-set title "Queueing delay\n{/*0.7 ".scenario."}" noenhanced
+set title title('Queueing delay') noenhanced font ',10'
 set xlabel 'time (s)'
 set ylabel 'sojourn time (ms)'
 qs = entities('sojourn_ns')

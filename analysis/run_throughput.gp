@@ -1,7 +1,7 @@
 # Throughput received per flow over time.
 # needs-metric: throughput_bps
 load lib.'/common.gp'
-set title "Throughput per flow\n{/*0.7 ".scenario."}" noenhanced
+set title title('Throughput per flow') noenhanced font ',10'
 set xlabel 'time (s)'
 set ylabel 'throughput (Mbit/s)'
 set yrange [0:*]

@@ -16,6 +16,7 @@ local p = params {
 
 local net = topo.chain { hops = p.hops, rate = p.rate, delay = p.delay }
 ping { from = net.left, to = net.right, every = "1s", size = p.size }
-traceroute { from = net.left, to = net.right }
+-- between the first two pings, so it does not queue beside them
+traceroute { from = net.left, to = net.right, start = "500ms" }
 record { "ping" }
 run(p.time)

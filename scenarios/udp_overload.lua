@@ -23,6 +23,7 @@ local bottleneck = link(r, dst, { rate = p.rate, delay = p.delay,
 udp.cbr { from = src, to = dst, rate = p.offered, size = 1472, start = "1s" }
 ping { from = src, to = dst, every = "100ms" }
 
-record { "queue", "throughput", every = "50ms" }
+record { "queue", every = "50ms", only = bottleneck:queue_name(r) }
+record { "throughput", every = "50ms" }
 record { "ping" }
 run(p.time)

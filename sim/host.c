@@ -344,18 +344,21 @@ void host_check_keys(lua_State *L, int idx, const char *what, const char *const 
 			if (ok)
 				continue;
 		}
+		const char *key = value_repr(L, -1);
 		luaL_Buffer b;
 		luaL_buffinit(L, &b);
+		bool first = true;
 		for (const char *const *a = allowed; *a; a++) {
 			if (strcmp(*a, "#") == 0)
 				continue;
-			if (a != allowed)
+			if (!first)
 				luaL_addstring(&b, ", ");
 			luaL_addstring(&b, *a);
+			first = false;
 		}
 		luaL_pushresult(&b);
-		host_error(L, "%s: unknown option %s (expected one of: %s)", what,
-			   value_repr(L, -2), lua_tostring(L, -2));
+		host_error(L, "%s: unknown option %s (expected one of: %s)", what, key,
+			   lua_tostring(L, -1));
 	}
 }
 
@@ -751,7 +754,7 @@ static int l_at(lua_State *L)
 
 static int l_record(lua_State *L)
 {
-	static const char *const keys[] = { "#", "every", NULL };
+	static const char *const keys[] = { "#", "every", "only", NULL };
 	struct host *h = host_of(L);
 	host_check_keys(L, 1, "record", keys);
 	simtime_t every = SIM_MS(100);
@@ -766,10 +769,26 @@ static int l_record(lua_State *L)
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return host_error(L, "record: entry %d: expected a metric name, got %s", (int)i,
 					  luaL_typename(L, -1));
+		int name = lua_gettop(L);
 		struct errbuf err;
-		if (rec_enable(h->sim, lua_tostring(L, -1), every, &err) < 0)
+		if (rec_enable(h->sim, lua_tostring(L, name), every, &err) < 0)
 			return host_error(L, "%s", err.msg);
-		lua_pop(L, 1);
+		if (lua_getfield(L, 1, "only") != LUA_TNIL) {
+			/* only = "r1->r2" or { "r1->r2", "r2->r3" } */
+			int v = lua_gettop(L);
+			const char *ents[64];
+			int n = 0;
+			if (lua_type(L, v) == LUA_TSTRING) {
+				ents[n++] = lua_tostring(L, v);
+			} else if (lua_istable(L, v)) {
+				for (lua_Integer k = 1; n < 64 && lua_rawgeti(L, v, k) == LUA_TSTRING; k++)
+					ents[n++] = lua_tostring(L, -1); /* anchored by the table */
+			} else {
+				return host_error(L, "record: only: expected an entity name or a list of them");
+			}
+			rec_only(h->sim, lua_tostring(L, name), ents, n);
+		}
+		lua_settop(L, name - 1);
 	}
 	return 0;
 }

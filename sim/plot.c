@@ -191,7 +191,7 @@ int plot_main(int argc, char **argv)
 		char tpath[8400], base[8400];
 		snprintf(tpath, sizeof(tpath), "%s/%s", adir, names[i]);
 		if (template_applies(db, tpath, run)) {
-			snprintf(base, sizeof(base), "%s/%.*s", outdir, (int)strlen(names[i]) - 3, names[i] + 4);
+			snprintf(base, sizeof(base), "%s/%.*s", outdir, (int)strlen(names[i]) - 7, names[i] + 4);
 			if (plot_template(home, tpath, dbpath, run, base) == 0) {
 				printf("%s.png %s.svg\n", base, base);
 				drawn++;

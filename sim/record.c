@@ -33,6 +33,9 @@ void rec_free(struct recorder *r)
 		free(m->unit);
 		free(m->desc);
 		free(m->probes);
+		for (int k = 0; k < m->nonly; k++)
+			free(m->only[k]);
+		free(m->only);
 		free(m);
 	}
 	for (int i = 0; i < r->np; i++)
@@ -113,6 +116,33 @@ int rec_enable(struct sim *s, const char *what, simtime_t every, struct errbuf *
 	return 0;
 }
 
+void rec_only(struct sim *s, const char *what, const char *const *entities, int n)
+{
+	struct recorder *r = s->rec;
+	for (int i = 0; i < r->nm; i++) {
+		struct rec_metric *m = r->m[i];
+		if (strcmp(m->name, what) != 0 && strcmp(m->group, what) != 0)
+			continue;
+		for (int k = 0; k < m->nonly; k++)
+			free(m->only[k]);
+		free(m->only);
+		m->only = n ? xcalloc((size_t)n, sizeof(char *)) : NULL;
+		for (int k = 0; k < n; k++)
+			m->only[k] = xstrdup(entities[k]);
+		m->nonly = n;
+	}
+}
+
+static bool wanted(const struct rec_metric *m, const char *entity)
+{
+	if (!m->nonly)
+		return true;
+	for (int k = 0; k < m->nonly; k++)
+		if (strcmp(m->only[k], entity) == 0)
+			return true;
+	return false;
+}
+
 void rec_list(struct sim *s, char *buf, size_t n)
 {
 	struct recorder *r = s->rec;
@@ -150,6 +180,8 @@ static void rec_tick(struct sim *s, void *obj)
 	struct recorder *r = s->rec;
 	for (int i = 0; i < m->nprobes; i++) {
 		struct rec_probe *p = &r->p[m->probes[i]];
+		if (!wanted(m, p->entity))
+			continue;
 		double v = p->fn(p->obj, s->now);
 		if (!isnan(v) && s->db)
 			db_series(s->db, s->run_id, m->name, p->entity, s->now, v);
@@ -159,8 +191,9 @@ static void rec_tick(struct sim *s, void *obj)
 
 void rec_value(struct sim *s, int metric, const char *entity, double value)
 {
-	if (s->db)
-		db_series(s->db, s->run_id, s->rec->m[metric]->name, entity, s->now, value);
+	const struct rec_metric *m = s->rec->m[metric];
+	if (s->db && wanted(m, entity))
+		db_series(s->db, s->run_id, m->name, entity, s->now, value);
 }
 
 int rec_probe_add(struct sim *s, int metric, const char *entity, rec_sample_fn fn, void *obj)

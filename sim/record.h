@@ -27,6 +27,8 @@ struct rec_metric {
 	enum rec_mode mode;
 	simtime_t every;        /* sampling interval in REC_SAMPLE mode */
 	struct timer tick;
+	char **only;            /* if set: the only entities written */
+	int nonly;
 	int *probes;            /* probe indices */
 	int nprobes, capprobes;
 };
@@ -63,6 +65,8 @@ int rec_metric_find(struct sim *s, const char *name);
  * each change.  -1 with a message naming what exists if nothing matches or
  * the mode is impossible. */
 int rec_enable(struct sim *s, const char *name_or_group, simtime_t every, struct errbuf *err);
+/* Limits what a metric (or group) writes to the given entities. */
+void rec_only(struct sim *s, const char *name_or_group, const char *const *entities, int n);
 /* Arms the sampling timers; called when the run starts. */
 void rec_start(struct sim *s);
 /* A comma-separated list of metric groups, for error messages and --help. */

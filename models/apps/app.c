@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sim/record.h"
 #include "sim/util.h"
 
 struct apps {
@@ -103,4 +104,22 @@ void apps_report(struct sim *s)
 	for (size_t i = 0; r && i < r->n; i++)
 		if (r->v[i]->ops->report)
 			r->v[i]->ops->report(r->v[i]);
+}
+
+int ping_metric(struct sim *s)
+{
+	return rec_metric_def(s, "ping_rtt_ns", "ping", "ns", REC_CAN_EVENT,
+			      "round-trip time of each echo reply");
+}
+
+int throughput_metric(struct sim *s)
+{
+	return rec_metric_def(s, "throughput_bps", "throughput", "bit/s", REC_CAN_SAMPLE,
+			      "payload bits received per second, per flow (mean over the interval)");
+}
+
+void apps_define_metrics(struct sim *s)
+{
+	ping_metric(s);
+	throughput_metric(s);
 }

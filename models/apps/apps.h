@@ -42,6 +42,10 @@ void app_add(struct app *a, const struct app_ops *ops, struct node *nd, const ch
 	     simtime_t start, simtime_t stop);
 /* Stops now (the app's stop hook runs once). */
 void app_stop(struct app *a);
+/* Defines the metrics apps write (ping_rtt_ns, throughput_bps). */
+void apps_define_metrics(struct sim *s);
+int ping_metric(struct sim *s);
+int throughput_metric(struct sim *s);
 /* Writes every app's flows rows. */
 void apps_report(struct sim *s);
 /* The end of the interval an app measured over, for goodput. */

@@ -275,6 +275,7 @@ static int apps_open(struct host *h, lua_State *L, struct errbuf *err)
 	host_register(L, "traceroute", l_traceroute);
 	host_register(L, "now", l_now);
 	host_on_stop(h, on_stop, host_sim(L));
+	apps_define_metrics(host_sim(L));
 	return 0;
 }
 

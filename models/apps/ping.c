@@ -123,8 +123,7 @@ struct ping *ping_new(const struct ping_cfg *cfg, struct errbuf *err)
 	struct sim *s = cfg->from->net->sim;
 	pg->cfg = *cfg;
 	pg->cfg.name = NULL;
-	pg->m_rtt = rec_metric_def(s, "ping_rtt_ns", "ping", "ns", REC_CAN_EVENT,
-				   "round-trip time of each echo reply");
+	pg->m_rtt = ping_metric(s);
 	pg->ident = icmp_listen_echo(cfg->from, 0, ping_reply, pg);
 	timer_init(s, &pg->tx, ping_send, pg);
 	app_add(&pg->base, &ping_ops, cfg->from, cfg->name, cfg->start, cfg->stop);

@@ -47,8 +47,7 @@ int udp_sink_open(struct udp_sink *k, struct node *nd, uint16_t port, const char
 	if (!k->sock)
 		return -1;
 	struct sim *s = nd->net->sim;
-	int m = rec_metric_def(s, "throughput_bps", "throughput", "bit/s", REC_CAN_SAMPLE,
-			       "payload bits received per second, per flow (mean over the interval)");
+	int m = throughput_metric(s);
 	k->last_t = s->now;
 	rec_probe_add(s, m, entity, sink_sample, k);
 	return 0;

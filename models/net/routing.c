@@ -157,7 +157,7 @@ static void log_changes(struct net *n, struct node *nd, const struct rsnap *old,
 		int c = i == old->n ? 1 : j == new->n ? -1 : cmp_pl(&old->v[i], &new->v[j]);
 		if (c < 0) {
 			route_str(p, sizeof(p), &old->v[i]);
-			rec_log(n->sim, nd->name, "route", "%s unreachable (was via %s)", p, old->v[i].out->name);
+			rec_log(n->sim, nd->name, "route", "%s removed (was via %s)", p, old->v[i].out->name);
 			i++;
 		} else if (c > 0) {
 			route_str(p, sizeof(p), &new->v[j]);

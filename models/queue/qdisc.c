@@ -48,7 +48,7 @@ struct qdisc_metrics {
 	int id[M_COUNT];
 };
 
-static void metrics_define(struct sim *s, int id[M_COUNT])
+void qdisc_define_metrics(struct sim *s, int id[4])
 {
 	id[M_PKTS] = rec_metric_def(s, "queue_pkts", "queue", "packets",
 				    REC_CAN_SAMPLE | REC_CAN_EVENT, "packets in the queue");
@@ -102,7 +102,7 @@ struct qdisc *qdisc_new(struct sim *s, const struct qdisc_ops *ops, struct qpara
 		free(q);
 		return NULL;
 	}
-	metrics_define(s, q->metric);
+	qdisc_define_metrics(s, q->metric);
 	q->probes[0] = rec_probe_add(s, q->metric[M_PKTS], entity, sample_pkts, q);
 	q->probes[1] = rec_probe_add(s, q->metric[M_BYTES], entity, sample_bytes, q);
 	q->probes[2] = rec_probe_add(s, q->metric[M_SOJOURN], entity, sample_sojourn, q);

@@ -98,6 +98,10 @@ static inline simtime_t qdisc_sojourn(const struct packet *pkt, simtime_t now)
 	return now - pkt->enq_ns;
 }
 
+/* Defines the queue metrics (queue_pkts, queue_bytes, sojourn_ns, drops)
+ * and stores their ids in id[], if given. */
+void qdisc_define_metrics(struct sim *s, int id[4]);
+
 /* Writes the queues-table row. */
 void qdisc_report(struct qdisc *q);
 

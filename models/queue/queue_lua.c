@@ -95,6 +95,8 @@ static int queue_open(struct host *h, lua_State *L, struct errbuf *err)
 {
 	(void)h;
 	(void)err;
+	int ids[4];
+	qdisc_define_metrics(host_sim(L), ids);
 	luaL_newmetatable(L, SPEC_MT);
 	lua_pop(L, 1);
 	for (size_t i = 0; qdisc_nth(i); i++) {
