@@ -322,30 +322,43 @@ char *ipv4_fmt(char *buf, uint32_t a)
 	return buf;
 }
 
+/* Strict dotted quad: four decimal numbers 0..255 of at most three digits,
+ * no signs or spaces; "/len" (0..32) only where plen is given. */
 int ipv4_parse(const char *s, uint32_t *addr, int *plen)
 {
-	unsigned o[4];
-	int n = 0, len = 32;
-	char slash = 0;
-	int got = sscanf(s, "%3u.%3u.%3u.%3u%n%c%d", &o[0], &o[1], &o[2], &o[3], &n, &slash, &len);
-	if (got < 4 || o[0] > 255 || o[1] > 255 || o[2] > 255 || o[3] > 255)
-		return -1;
-	if (got == 4 && s[n] != '\0')
-		return -1;
-	if (got >= 5 && (slash != '/' || got != 6 || len < 0 || len > 32))
-		return -1;
-	if (got == 6) {
-		/* reject trailing garbage after the prefix length */
-		const char *q = strchr(s, '/') + 1;
-		while (*q >= '0' && *q <= '9')
-			q++;
-		if (*q)
+	uint32_t a = 0;
+	const char *p = s;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = 0;
+		int digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(*p++ - '0');
+			digits++;
+		}
+		if (!digits || digits > 3 || v > 255)
+			return -1;
+		a = a << 8 | v;
+		if (i < 3 && *p++ != '.')
 			return -1;
 	}
-	*addr = o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3];
+	int len = 32;
+	if (*p == '/') {
+		if (!plen)
+			return -1;
+		p++;
+		int digits = 0;
+		len = 0;
+		while (*p >= '0' && *p <= '9' && digits < 3) {
+			len = len * 10 + (*p++ - '0');
+			digits++;
+		}
+		if (!digits || len > 32)
+			return -1;
+	}
+	if (*p)
+		return -1;
+	*addr = a;
 	if (plen)
 		*plen = len;
-	else if (got == 6)
-		return -1;
 	return 0;
 }

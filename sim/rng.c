@@ -1,6 +1,7 @@
 /* Named GSL random streams; see rng.h. */
 #include "rng.h"
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
@@ -68,7 +69,20 @@ void rng_free_all(struct sim *s)
 double rng_uniform(struct rng *r) { return gsl_rng_uniform(r->g); }
 double rng_uniform_pos(struct rng *r) { return gsl_rng_uniform_pos(r->g); }
 uint64_t rng_u32(struct rng *r) { return gsl_rng_get(r->g); }
-uint64_t rng_below(struct rng *r, uint64_t n) { return gsl_rng_uniform_int(r->g, n); }
+uint64_t rng_below(struct rng *r, uint64_t n)
+{
+	assert(n >= 1);
+	if (n <= 0xffffffffu)
+		return gsl_rng_uniform_int(r->g, n);
+	/* GSL stops at 2^32 - 1: two 32-bit draws, with rejection so every
+	 * value stays equally likely */
+	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+	for (;;) {
+		uint64_t v = (uint64_t)gsl_rng_get(r->g) << 32 | gsl_rng_get(r->g);
+		if (v < limit)
+			return v % n;
+	}
+}
 bool rng_bernoulli(struct rng *r, double p) { return p > 0 && gsl_rng_uniform(r->g) < p; }
 double rng_exponential(struct rng *r, double mean) { return gsl_ran_exponential(r->g, mean); }
 double rng_pareto(struct rng *r, double shape, double scale) { return gsl_ran_pareto(r->g, shape, scale); }

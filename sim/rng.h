@@ -29,7 +29,7 @@ uint64_t rng_derive_seed(uint64_t run_seed, const char *name);
 double rng_uniform(struct rng *r);              /* [0, 1) */
 double rng_uniform_pos(struct rng *r);          /* (0, 1) */
 uint64_t rng_u32(struct rng *r);                /* 0 .. 2^32-1 */
-uint64_t rng_below(struct rng *r, uint64_t n);  /* 0 .. n-1, n <= 2^32 */
+uint64_t rng_below(struct rng *r, uint64_t n);  /* 0 .. n-1, n >= 1 */
 bool rng_bernoulli(struct rng *r, double p);
 double rng_exponential(struct rng *r, double mean);
 double rng_pareto(struct rng *r, double shape, double scale);

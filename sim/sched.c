@@ -46,9 +46,14 @@ static void evheap_grow(struct evheap *h)
 
 void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t arg)
 {
+	evheap_push_seq(h, t, h->next_seq++, fn, obj, arg);
+}
+
+void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, void *obj, uint64_t arg)
+{
 	if (h->len == h->cap)
 		evheap_grow(h);
-	struct event e = { .time = t, .seq = h->next_seq++, .fn = fn, .obj = obj, .arg = arg };
+	struct event e = { .time = t, .seq = seq, .fn = fn, .obj = obj, .arg = arg };
 	size_t i = h->len++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 4;
@@ -108,7 +113,7 @@ static void timer_queue(struct sim *s, struct timer *t, simtime_t when)
 	struct timer_slot *sl = &s->tslots.v[t->slot];
 	sl->gen++;
 	t->queued_at = when;
-	evheap_push(&s->heap, when, timer_fire, NULL, (uint64_t)t->slot << 32 | sl->gen);
+	evheap_push_seq(&s->heap, when, t->seq, timer_fire, NULL, (uint64_t)t->slot << 32 | sl->gen);
 }
 
 static void timer_fire(struct sim *s, void *unused, uint64_t arg)
@@ -116,13 +121,19 @@ static void timer_fire(struct sim *s, void *unused, uint64_t arg)
 	(void)unused;
 	uint32_t slot = (uint32_t)(arg >> 32), gen = (uint32_t)arg;
 	struct timer_slot *sl = &s->tslots.v[slot];
-	if (sl->gen != gen || !sl->t)
-		return; /* stale: re-armed earlier, or destroyed */
+	/* bookkeeping entries are not events of the model: uncount them */
+	if (sl->gen != gen || !sl->t) {
+		s->events--; /* stale: re-armed earlier, or destroyed */
+		return;
+	}
 	struct timer *t = sl->t;
 	t->queued_at = SIM_NEVER;
-	if (!t->armed)
+	if (!t->armed) {
+		s->events--;
 		return;
+	}
 	if (t->when > s->now) { /* pushed later since this entry was queued */
+		s->events--;
 		timer_queue(s, t, t->when);
 		return;
 	}
@@ -175,7 +186,8 @@ void timer_arm(struct sim *s, struct timer *t, simtime_t when)
 	assert(s->tslots.v[t->slot].t == t);
 	t->when = when;
 	t->armed = true;
-	if (t->queued_at <= when)
+	t->seq = s->heap.next_seq++;
+	if (t->queued_at < when)
 		return; /* the live entry fires first and re-queues itself */
 	timer_queue(s, t, when);
 }

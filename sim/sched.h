@@ -6,7 +6,9 @@
  * Timers are for things that are re-armed far more often than they fire
  * (retransmission, delayed-ACK and pacing timers).  A timer keeps at most one
  * live entry in the heap.  Re-arming it later than that entry costs O(1): the
- * entry fires, sees the new expiry and re-queues itself.  Re-arming it
+ * entry fires, sees the new expiry and re-queues itself, keeping the
+ * sequence number of the last arm, so among events due at the same time a
+ * timer runs exactly where it would had it been pushed when last armed.  Re-arming it
  * earlier queues a fresh entry and leaves the old one stale.  Cancel is O(1)
  * and lazy.  Heap entries reach a timer through a slot table with a
  * generation count, never through the timer's own address, so an owner may
@@ -45,6 +47,7 @@ struct timer {
 	simtime_t queued_at; /* time of this timer's live heap entry, or SIM_NEVER */
 	timer_fn fn;
 	void *obj;
+	uint64_t seq;        /* insertion sequence of the last arm: its place among ties */
 	uint32_t slot;       /* index in the scheduler's slot table */
 	bool armed;
 };
@@ -65,6 +68,8 @@ struct timer_slots {
 void evheap_init(struct evheap *h);
 void evheap_free(struct evheap *h);
 void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t arg);
+/* The same with a sequence number taken earlier from h->next_seq. */
+void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, void *obj, uint64_t arg);
 /* Removes the earliest event into *out; false when empty. */
 bool evheap_pop(struct evheap *h, struct event *out);
 static inline size_t evheap_len(const struct evheap *h) { return h->len; }

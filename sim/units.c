@@ -67,8 +67,8 @@ static int split_number(const char *s, uint64_t *mant, int *frac, const char **u
 			if (m || *p != '0')
 				digits++;
 			m = m * 10 + (uint64_t)(*p - '0');
-			if (seen_dot)
-				f++;
+			if (seen_dot && ++f > 30)
+				return -1; /* more decimals than any unit can use */
 		} else if (*p == '.' && !seen_dot) {
 			seen_dot = 1;
 		} else {

@@ -177,10 +177,6 @@ static void test_run_until(void **state)
 	free(lg);
 }
 
-struct nest {
-	struct log *lg;
-};
-
 /* Event 1 schedules two more at the current time: they must run after it,
  * and after event 2, which was scheduled for the same time before the run. */
 static void spawn_now(struct sim *s, void *obj, uint64_t arg)
@@ -488,9 +484,21 @@ static void test_timer_destroy_stale(void **state)
 	assert_int_equal(nw->at[0], 200);
 	assert_int_equal(s->now, 300);  /* the old 300 entry ran, harmlessly */
 
-	/* and a reused slot left unarmed is not fired by stale entries */
 	timer_destroy(s, &nw->t);
-	timer_arm(s, &(struct timer){ 0 }, 0) , (void)0; /* placeholder removed below */
+
+	/* a reused slot whose new timer is never armed is not fired either */
+	struct owner *old2 = calloc(1, sizeof(*old2));
+	assert_non_null(old2);
+	timer_init(s, &old2->t, must_not_fire, old2);
+	timer_arm(s, &old2->t, 400);
+	timer_destroy(s, &old2->t);
+	free(old2);
+	memset(nw, 0, sizeof(*nw));
+	timer_init(s, &nw->t, owner_fired, nw);
+	sim_run(s, SIM_NEVER);
+	assert_int_equal(s->now, 400);
+	assert_int_equal(nw->fired, 0);
+	timer_destroy(s, &nw->t);
 	free(nw);
 }
 
