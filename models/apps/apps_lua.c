@@ -12,6 +12,8 @@
 
 #include "apps.h"
 #include "models/net/net_lua.h"
+#include "models/tcp/tcp_lua.h"
+#include "tcp_apps.h"
 #include "probes.h"
 #include "sim/host.h"
 #include "udp_apps.h"
@@ -247,6 +249,106 @@ static int l_traceroute(lua_State *L)
 	return 1;
 }
 
+/* ---- TCP apps ---- */
+
+/* allowed keys: the app's own, then every TCP option */
+static void check_tcp_app_keys(lua_State *L, const char *what, const char *const own[])
+{
+	const char *keys[96];
+	int n = 0;
+	for (int i = 0; own[i]; i++)
+		keys[n++] = own[i];
+	for (int i = 0; tcp_lua_option_keys[i]; i++)
+		keys[n++] = tcp_lua_option_keys[i];
+	keys[n] = NULL;
+	host_check_keys(L, 1, what, keys);
+}
+
+/* tcp.bulk { from =, to =, bytes = "10MB" | nil, start =, stop =, port =,
+ *            read_rate = "1Mbps", measure_from = "5s", name =, <tcp options> } */
+static int l_bulk(lua_State *L)
+{
+	static const char *const own[] = {
+		"from", "to", "bytes", "start", "stop", "port", "read_rate", "measure_from", "name", NULL,
+	};
+	const char *what = "tcp.bulk";
+	check_tcp_app_keys(L, what, own);
+	struct bulk_cfg c = { 0 };
+	c.from = net_lua_getnode(L, 1, what, "from");
+	c.to = net_lua_getnode(L, 1, what, "to");
+	c.to_addr = node_addr(c.to);
+	if (!c.to_addr || !node_addr(c.from))
+		return host_error(L, "%s: link the nodes before starting apps on them", what);
+	c.bytes = host_get_size(L, 1, what, "bytes", 0);
+	c.start = host_get_duration(L, 1, what, "start", 0);
+	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
+	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
+	if (host_has(L, 1, "read_rate"))
+		c.read_rate_bps = host_get_rate(L, 1, what, "read_rate", 0);
+	c.measure_from = host_get_duration(L, 1, what, "measure_from", 0);
+	c.name = host_get_str(L, 1, what, "name", NULL);
+	tcp_lua_defaults(L, &c.tcp);
+	tcp_lua_config(L, 1, what, &c.tcp);
+	struct errbuf err;
+	struct bulk *b = bulk_new(&c, &err);
+	if (!b)
+		return host_error(L, "%s: %s", what, err.msg);
+	push_app(L, &b->base);
+	return 1;
+}
+
+/* tcp.reqresp { from =, to =, request = "1KB", response = "100KB",
+ *               sizes = "fixed" | "exp" | "pareto", reuse = false,
+ *               rate = 100 (per second, open loop) | parallel = 1, think = "0s",
+ *               count =, start =, stop =, port =, name =, <tcp options> } */
+static int l_reqresp(lua_State *L)
+{
+	static const char *const own[] = {
+		"from", "to", "request", "response", "sizes", "reuse", "rate", "parallel", "think",
+		"count", "start", "stop", "port", "name", NULL,
+	};
+	const char *what = "tcp.reqresp";
+	check_tcp_app_keys(L, what, own);
+	struct reqresp_cfg c = { 0 };
+	c.from = net_lua_getnode(L, 1, what, "from");
+	c.to = net_lua_getnode(L, 1, what, "to");
+	c.to_addr = node_addr(c.to);
+	if (!c.to_addr || !node_addr(c.from))
+		return host_error(L, "%s: link the nodes before starting apps on them", what);
+	c.req_size = (uint32_t)host_get_size(L, 1, what, "request", 100);
+	c.resp_size = (uint32_t)host_get_size(L, 1, what, "response", 1000);
+	if (c.req_size < 8)
+		return host_error(L, "%s: request: at least 8 bytes (the request header)", what);
+	const char *d = host_get_str(L, 1, what, "sizes", "fixed");
+	if (strcmp(d, "fixed") == 0)
+		c.dist = RR_FIXED;
+	else if (strcmp(d, "exp") == 0)
+		c.dist = RR_EXP;
+	else if (strcmp(d, "pareto") == 0)
+		c.dist = RR_PARETO;
+	else
+		return host_error(L, "%s: sizes: expected \"fixed\", \"exp\" or \"pareto\", got '%s'", what, d);
+	c.reuse = host_get_bool(L, 1, what, "reuse", false);
+	c.rate = host_get_num(L, 1, what, "rate", 0, 0, 1e9);
+	c.parallel = (uint32_t)host_get_int(L, 1, what, "parallel", c.rate > 0 ? 0 : 1, 0, 1000000);
+	if (c.rate > 0 && host_has(L, 1, "parallel"))
+		return host_error(L, "%s: give rate (open loop) or parallel (closed loop), not both", what);
+	c.think = host_get_duration(L, 1, what, "think", 0);
+	c.count = (uint64_t)host_get_int(L, 1, what, "count", 0, 0, INT64_MAX);
+	c.start = host_get_duration(L, 1, what, "start", 0);
+	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
+	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
+	c.name = host_get_str(L, 1, what, "name", NULL);
+	tcp_lua_defaults(L, &c.tcp);
+	tcp_lua_config(L, 1, what, &c.tcp);
+	struct errbuf err;
+	struct reqresp *rr = reqresp_new(&c, &err);
+	if (!rr)
+		return host_error(L, "%s: %s", what, err.msg);
+	push_app(L, &rr->base);
+	return 1;
+}
+
 /* now() -> the simulated time in nanoseconds */
 static int l_now(lua_State *L)
 {
@@ -274,6 +376,8 @@ static int apps_open(struct host *h, lua_State *L, struct errbuf *err)
 	host_register(L, "ping", l_ping);
 	host_register(L, "traceroute", l_traceroute);
 	host_register(L, "now", l_now);
+	host_register(L, "tcp.bulk", l_bulk);
+	host_register(L, "tcp.reqresp", l_reqresp);
 	host_on_stop(h, on_stop, host_sim(L));
 	apps_define_metrics(host_sim(L));
 	return 0;

@@ -292,8 +292,28 @@ static bool gilbert_lose(struct loss *l, const struct packet *p)
 	return q > 0 && rng_uniform(l->rng) < q;
 }
 
+/* A scripted pattern: drop the n-th packets named in a list (for tests
+ * and teaching: "the 5th, 15th and 25th segments are lost"). */
+static bool list_lose(struct loss *l, const struct packet *p)
+{
+	(void)p;
+	l->seen++;
+	if (l->next < l->nlist && l->list[l->next] == l->seen) {
+		l->next++;
+		return true;
+	}
+	return false;
+}
+
 static const struct loss_ops bernoulli_ops = { "bernoulli", bernoulli_lose };
 static const struct loss_ops gilbert_ops = { "gilbert-elliott", gilbert_lose };
+static const struct loss_ops list_ops = { "list", list_lose };
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
 
 struct loss *loss_new(struct sim *s, const struct loss_cfg *cfg, const char *stream,
 		      struct errbuf *err)
@@ -305,7 +325,13 @@ struct loss *loss_new(struct sim *s, const struct loss_cfg *cfg, const char *str
 			return NULL;
 		}
 	struct loss *l = xcalloc(1, sizeof(*l));
-	l->ops = cfg->kind == LOSS_GILBERT ? &gilbert_ops : &bernoulli_ops;
+	l->ops = cfg->kind == LOSS_GILBERT ? &gilbert_ops : cfg->kind == LOSS_LIST ? &list_ops : &bernoulli_ops;
+	if (cfg->kind == LOSS_LIST) {
+		l->list = xmalloc((size_t)(cfg->nlist ? cfg->nlist : 1) * sizeof(uint64_t));
+		memcpy(l->list, cfg->list, (size_t)cfg->nlist * sizeof(uint64_t));
+		l->nlist = cfg->nlist;
+		qsort(l->list, (size_t)l->nlist, sizeof(uint64_t), cmp_u64);
+	}
 	l->rng = rng_stream(s, stream);
 	l->p = cfg->p;
 	l->r = cfg->r;
@@ -316,5 +342,7 @@ struct loss *loss_new(struct sim *s, const struct loss_cfg *cfg, const char *str
 
 void loss_free(struct loss *l)
 {
+	if (l)
+		free(l->list);
 	free(l);
 }

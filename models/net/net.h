@@ -141,11 +141,19 @@ struct loss {
 	double p, r;           /* Bernoulli: p.  Gilbert-Elliott: good->bad p, bad->good r */
 	double loss_good, loss_bad;
 	bool bad;              /* Gilbert-Elliott state */
+	uint64_t *list;        /* list: the packet numbers to drop, ascending */
+	int nlist, next;
+	uint64_t seen;         /* packets offered to the model so far */
 };
 
+#define LOSS_LIST_MAX 256
+
 struct loss_cfg {
-	enum { LOSS_NONE, LOSS_BERNOULLI, LOSS_GILBERT } kind;
+	enum { LOSS_NONE, LOSS_BERNOULLI, LOSS_GILBERT, LOSS_LIST } kind;
 	double p, r, loss_good, loss_bad;
+	/* LOSS_LIST: drop exactly these packets (1 = the first sent this way) */
+	uint64_t list[LOSS_LIST_MAX];
+	int nlist;
 };
 
 struct link_cfg {

@@ -247,11 +247,25 @@ static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *c
 	if (!lua_istable(L, idx))
 		host_error(L, "%s: loss: expected a probability like 0.01 or "
 			   "{ model = \"gilbert\", p = ..., r = ... }, got %s", what, luaL_typename(L, idx));
-	static const char *const keys[] = { "model", "p", "r", "loss_good", "loss_bad", NULL };
+	static const char *const keys[] = { "model", "p", "r", "loss_good", "loss_bad", "packets", NULL };
 	host_check_keys(L, idx, "loss", keys);
 	const char *model = host_get_str(L, idx, "loss", "model", "bernoulli");
 	cfg->p = host_get_num(L, idx, "loss", "p", 0, 0, 1);
-	if (strcmp(model, "bernoulli") == 0) {
+	if (strcmp(model, "list") == 0) {
+		/* { model = "list", packets = { 5, 15, 25 } }: exactly those */
+		cfg->kind = LOSS_LIST;
+		if (lua_getfield(L, idx, "packets") != LUA_TTABLE)
+			host_error(L, "loss: a list model needs packets = { n1, n2, ... } (1 = the first packet)");
+		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+			if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+				host_error(L, "loss: packets: entry %d is not a packet number >= 1", (int)i);
+			if (cfg->nlist == LOSS_LIST_MAX)
+				host_error(L, "loss: packets: at most %d entries", LOSS_LIST_MAX);
+			cfg->list[cfg->nlist++] = (uint64_t)lua_tointeger(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 2);
+	} else if (strcmp(model, "bernoulli") == 0) {
 		cfg->kind = LOSS_BERNOULLI;
 	} else if (strcmp(model, "gilbert") == 0 || strcmp(model, "gilbert-elliott") == 0) {
 		cfg->kind = LOSS_GILBERT;
@@ -259,7 +273,7 @@ static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *c
 		cfg->loss_good = host_get_num(L, idx, "loss", "loss_good", 0, 0, 1);
 		cfg->loss_bad = host_get_num(L, idx, "loss", "loss_bad", 1, 0, 1);
 	} else {
-		host_error(L, "loss: unknown model '%s' (models: bernoulli, gilbert)", model);
+		host_error(L, "loss: unknown model '%s' (models: bernoulli, gilbert, list)", model);
 	}
 }
 

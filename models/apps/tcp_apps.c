@@ -1,0 +1,749 @@
+/* TCP apps.
+ *
+ * bulk: the sender connects at its start time and keeps TCP's send buffer
+ * full until it has queued `bytes` (or until it is stopped), then closes;
+ * the sink accepts, reads (at once, or at read_rate to model a slow
+ * reader, which is how flow control gets exercised), and measures goodput:
+ * payload bytes delivered to it over [max(start, measure_from), end].
+ *
+ * reqresp: requests of req_size bytes, answered with resp_size bytes.  A
+ * request starts with an 8-byte header (real bytes: request and response
+ * length) so the server can answer requests of random sizes; the rest is
+ * bulk.  Open loop (rate: Poisson arrivals, each on a new connection or on
+ * an idle pooled one with reuse) or closed loop (parallel clients that
+ * think between requests).  Latency = from the request's start (including
+ * the handshake when it opens a connection) to the last response byte. */
+#include "tcp_apps.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/db.h"
+#include "sim/packet.h"
+#include "sim/record.h"
+#include "sim/rng.h"
+#include "sim/util.h"
+#include "models/tcp/cc/cc.h"
+
+/* ==== bulk ==== */
+
+static void bulk_fill(struct bulk *b)
+{
+	if (!b->snd || b->all_queued || !b->base.running)
+		return;
+	for (;;) {
+		uint64_t want = b->cfg.bytes ? b->cfg.bytes - b->queued : UINT32_MAX;
+		if (!want)
+			break;
+		int64_t n = tcp_send(b->snd, want, NULL, 0);
+		if (n <= 0)
+			break;
+		b->queued += (uint64_t)n;
+	}
+	if (b->cfg.bytes && b->queued >= b->cfg.bytes) {
+		b->all_queued = true;
+		tcp_shutdown(b->snd);
+	}
+}
+
+static void snd_connected(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	struct bulk *b = ctx;
+	b->connected = true;
+	b->connect_time = b->base.sim->now;
+	bulk_fill(b);
+}
+
+static void snd_writable(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	bulk_fill(ctx);
+}
+
+static void snd_error(struct tcp_sock *ts, int err, void *ctx)
+{
+	(void)ts;
+	struct bulk *b = ctx;
+	b->error = err;
+}
+
+static void snd_closed(struct tcp_sock *ts, void *ctx)
+{
+	struct bulk *b = ctx;
+	tcp_get_info(ts, &b->final);
+	b->have_final = true;
+	b->snd = NULL;
+	tcp_close(ts);
+}
+
+static const struct tcp_cb snd_cbs = {
+	.connected = snd_connected, .writable = snd_writable, .error = snd_error,
+	.closed = snd_closed,
+};
+
+/* the sink */
+
+static void sink_take(struct bulk *b, uint64_t n)
+{
+	if (!n)
+		return;
+	if (!b->rcvd)
+		b->first_rx = b->base.sim->now;
+	b->rcvd += n;
+	b->last_rx = b->base.sim->now;
+}
+
+static void sink_readable(struct tcp_sock *ts, void *ctx)
+{
+	struct bulk *b = ctx;
+	if (b->cfg.read_rate_bps)
+		return; /* the reader's clock takes it */
+	sink_take(b, tcp_recv(ts, UINT64_MAX, NULL));
+}
+
+/* A rate-limited reader: every millisecond it may take read_rate * 1 ms
+ * worth of bytes; credit does not pile up beyond two periods. */
+static void sink_read_tick(struct sim *s, void *obj)
+{
+	struct bulk *b = obj;
+	const simtime_t period = SIM_MS(1);
+	double per = (double)b->cfg.read_rate_bps / 8.0 * sim_to_sec(period);
+	b->read_credit += per;
+	if (b->read_credit > 2 * per)
+		b->read_credit = 2 * per;
+	if (b->rcv && b->read_credit >= 1) {
+		uint64_t n = tcp_recv(b->rcv, (uint64_t)b->read_credit, NULL);
+		b->read_credit -= (double)n;
+		sink_take(b, n);
+	}
+	if (b->rcv)
+		timer_arm(s, &b->t_read, s->now + period);
+}
+
+static void sink_peer_closed(struct tcp_sock *ts, void *ctx)
+{
+	struct bulk *b = ctx;
+	sink_take(b, b->cfg.read_rate_bps ? 0 : tcp_recv(ts, UINT64_MAX, NULL));
+	if (!tcp_readable(ts)) {
+		b->finished = true;
+		b->finish_time = b->base.sim->now;
+		rec_log(b->base.sim, b->base.name, "flow_done", "%llu bytes in %.6f s", (unsigned long long)b->rcvd,
+			sim_to_sec(b->finish_time - b->base.started_at));
+		b->rcv = NULL;
+		tcp_close(ts);
+	}
+}
+
+static void sink_closed(struct tcp_sock *ts, void *ctx)
+{
+	struct bulk *b = ctx;
+	if (b->rcv == ts) {
+		b->rcv = NULL;
+		tcp_close(ts);
+	}
+}
+
+static const struct tcp_cb sink_cbs = {
+	.readable = sink_readable, .peer_closed = sink_peer_closed, .closed = sink_closed,
+};
+
+static void sink_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
+{
+	(void)l;
+	struct bulk *b = ctx;
+	if (b->rcv) { /* one flow per sink */
+		tcp_abort(child);
+		return;
+	}
+	b->rcv = child;
+	char name[64];
+	snprintf(name, sizeof(name), "%s.rcv", b->base.name);
+	tcp_set_name(child, name);
+	tcp_set_callbacks(child, &sink_cbs, b);
+	if (b->cfg.read_rate_bps) {
+		b->read_last = b->base.sim->now;
+		timer_arm(b->base.sim, &b->t_read, b->base.sim->now);
+	} else {
+		sink_readable(child, b);
+	}
+}
+
+static const struct tcp_cb listen_cbs = { .accept = sink_accept };
+
+static double bulk_sample(void *obj, simtime_t now)
+{
+	struct bulk *b = obj;
+	simtime_t dt = now - b->sample_t;
+	double v = dt > 0 && b->base.started_at != SIM_NEVER
+			   ? (double)(b->rcvd - b->sample_bytes) * 8e9 / (double)dt : NAN;
+	b->sample_t = now;
+	b->sample_bytes = b->rcvd;
+	return v;
+}
+
+static void bulk_measure(struct sim *s, void *obj)
+{
+	(void)s;
+	struct bulk *b = obj;
+	b->rcvd_at_measure = b->rcvd;
+	b->measured = true;
+}
+
+static void bulk_start(struct app *a)
+{
+	struct bulk *b = (struct bulk *)a;
+	b->sample_t = a->sim->now;
+	b->snd = tcp_socket(a->node, &b->cfg.tcp, &snd_cbs, b);
+	tcp_set_name(b->snd, a->name);
+	int rc = tcp_connect(b->snd, b->cfg.to_addr, b->cfg.port);
+	if (rc < 0) {
+		b->error = -rc;
+		rec_log(a->sim, a->name, "tcp_error", "connect: %s", tcp_strerror(rc));
+		tcp_close(b->snd);
+		b->snd = NULL;
+	}
+}
+
+static void bulk_stop(struct app *a)
+{
+	struct bulk *b = (struct bulk *)a;
+	if (b->snd && !b->all_queued) {
+		b->all_queued = true;
+		tcp_shutdown(b->snd);
+	}
+}
+
+/* The end of the measured interval and the bytes received by then. */
+static simtime_t bulk_end(const struct bulk *b)
+{
+	if (b->finished)
+		return b->finish_time;
+	return app_end(&b->base);
+}
+
+static void bulk_info(const struct bulk *b, struct tcp_info *i)
+{
+	if (b->snd)
+		tcp_get_info(b->snd, i);
+	else if (b->have_final)
+		*i = b->final;
+	else
+		memset(i, 0, sizeof(*i));
+}
+
+static double bulk_goodput(const struct bulk *b, simtime_t *from, simtime_t *to)
+{
+	simtime_t start = b->base.started_at;
+	uint64_t base = 0;
+	if (b->cfg.measure_from > start) {
+		start = b->cfg.measure_from;
+		base = b->measured ? b->rcvd_at_measure : b->rcvd;
+	}
+	simtime_t end = bulk_end(b);
+	*from = start;
+	*to = end;
+	return end > start ? (double)(b->rcvd - base) * 8e9 / (double)(end - start) : 0;
+}
+
+static void bulk_report(struct app *a)
+{
+	struct bulk *b = (struct bulk *)a;
+	if (!a->sim->db || a->started_at == SIM_NEVER)
+		return;
+	struct tcp_info i;
+	bulk_info(b, &i);
+	char src[16], dst[16];
+	simtime_t from, to;
+	double gp = bulk_goodput(b, &from, &to);
+	struct db_flow f = {
+		.flow_id = a->id, .proto = "tcp", .app = "bulk", .name = a->name,
+		.src = ipv4_fmt(src, node_addr(a->node)), .dst = ipv4_fmt(dst, b->cfg.to_addr),
+		.cc = b->cfg.tcp.cc ? b->cfg.tcp.cc->name : NULL,
+		.start_ns = from, .end_ns = to, .bytes = (int64_t)b->rcvd, .goodput_bps = gp,
+		.retrans = (int64_t)i.retrans_segs,
+		.rtt_min_ns = i.min_rtt ? i.min_rtt : -1,
+		.rtt_mean_ns = i.rtt_samples ? (int64_t)(i.rtt_sum / (simtime_t)i.rtt_samples) : -1,
+		.pkts_sent = (int64_t)i.data_segs_out, .pkts_recv = -1,
+	};
+	db_flow(a->sim->db, a->sim->run_id, &f);
+}
+
+static void bulk_stats(struct app *a, void (*put)(void *, const char *, double), void *ctx)
+{
+	struct bulk *b = (struct bulk *)a;
+	struct tcp_info i;
+	bulk_info(b, &i);
+	simtime_t from, to;
+	put(ctx, "bytes", (double)b->rcvd);
+	put(ctx, "queued", (double)b->queued);
+	put(ctx, "goodput_bps", bulk_goodput(b, &from, &to));
+	put(ctx, "finished", b->finished);
+	if (b->finished)
+		put(ctx, "fct_ns", (double)(b->finish_time - a->started_at));
+	if (b->connected)
+		put(ctx, "connect_ns", (double)(b->connect_time - a->started_at));
+	put(ctx, "error", b->error);
+	put(ctx, "retrans", (double)i.retrans_segs);
+	put(ctx, "rto_count", (double)i.rto_count);
+	put(ctx, "fast_retrans", (double)i.fast_retrans);
+	put(ctx, "tlp_count", (double)i.tlp_count);
+	put(ctx, "spurious_rto", (double)i.spurious_rto);
+	put(ctx, "zero_window_probes", (double)i.zwp_sent);
+	put(ctx, "cwnd", i.cwnd);
+	put(ctx, "ssthresh", i.ssthresh);
+	put(ctx, "mss", i.mss);
+	put(ctx, "srtt_ns", (double)i.srtt);
+	put(ctx, "min_rtt_ns", (double)i.min_rtt);
+	put(ctx, "rto_ns", (double)i.rto);
+	put(ctx, "segs_out", (double)i.segs_out);
+	put(ctx, "data_segs_out", (double)i.data_segs_out);
+	put(ctx, "bytes_sent", (double)i.bytes_sent);
+	put(ctx, "dsacks", (double)i.dsack_count);
+	if (i.rtt_samples)
+		put(ctx, "rtt_mean_ns", (double)i.rtt_sum / (double)i.rtt_samples);
+	if (b->rcv) {
+		struct tcp_info r;
+		tcp_get_info(b->rcv, &r);
+		put(ctx, "rcvbuf", r.rcvbuf);
+	}
+}
+
+static void bulk_destroy(struct app *a)
+{
+	struct bulk *b = (struct bulk *)a;
+	timer_destroy(a->sim, &b->t_read);
+	timer_destroy(a->sim, &b->t_measure);
+}
+
+static const struct app_ops bulk_ops = {
+	.kind = "bulk", .start = bulk_start, .stop = bulk_stop, .report = bulk_report,
+	.destroy = bulk_destroy, .stats = bulk_stats,
+};
+
+struct bulk *bulk_new(const struct bulk_cfg *cfg, struct errbuf *err)
+{
+	struct bulk *b = xcalloc(1, sizeof(*b));
+	struct sim *s = cfg->from->net->sim;
+	b->cfg = *cfg;
+	b->cfg.name = NULL;
+	timer_init(s, &b->t_read, sink_read_tick, b);
+	timer_init(s, &b->t_measure, bulk_measure, b);
+	app_add(&b->base, &bulk_ops, cfg->from, cfg->name, cfg->start, cfg->stop);
+	if (!b->cfg.port)
+		b->cfg.port = (uint16_t)(5000 + b->base.id % 20000);
+	b->lst = tcp_socket(cfg->to, &b->cfg.tcp, &listen_cbs, b);
+	int rc = tcp_bind(b->lst, b->cfg.port);
+	if (rc < 0) {
+		err_set(err, "port %u on %s: %s", b->cfg.port, cfg->to->name, tcp_strerror(rc));
+		tcp_close(b->lst);
+		b->lst = NULL;
+		app_stop(&b->base);
+		return NULL;
+	}
+	tcp_listen(b->lst, 16);
+	if (cfg->measure_from > 0)
+		timer_arm(s, &b->t_measure, cfg->measure_from);
+	rec_probe_add(s, throughput_metric(s), b->base.name, bulk_sample, b);
+	return b;
+}
+
+/* ==== request / response ==== */
+
+struct rr_conn {
+	struct rr_conn *next;
+	struct reqresp *rr;
+	struct tcp_sock *ts;
+	bool server, busy, up, dead;
+	/* client: the request in progress */
+	simtime_t req_start;
+	uint32_t resp_len;
+	uint64_t resp_got;
+	/* server: parsing requests */
+	uint8_t hdr[8];
+	uint32_t hdr_got;
+	uint64_t req_left;
+};
+
+static uint32_t rr_size(struct reqresp *rr, uint32_t mean)
+{
+	switch (rr->cfg.dist) {
+	case RR_FIXED: return mean;
+	case RR_EXP: {
+		double v = rng_exponential(rr->rng, mean);
+		return v < 1 ? 1 : v > 1e9 ? 1000000000u : (uint32_t)v;
+	}
+	case RR_PARETO: {
+		const double shape = 1.5;
+		double v = rng_pareto(rr->rng, shape, mean * (shape - 1) / shape);
+		return v > 1e9 ? 1000000000u : (uint32_t)v;
+	}
+	}
+	return mean;
+}
+
+static void put_be32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24); b[1] = (uint8_t)(v >> 16); b[2] = (uint8_t)(v >> 8); b[3] = (uint8_t)v;
+}
+
+static uint32_t get_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static void rr_conn_drop(struct rr_conn *c)
+{
+	if (c->ts) {
+		struct tcp_sock *ts = c->ts;
+		c->ts = NULL;
+		tcp_close(ts);
+	}
+	c->dead = true;
+	c->busy = false;
+}
+
+static void rr_send_request(struct rr_conn *c)
+{
+	struct reqresp *rr = c->rr;
+	uint32_t req = rr_size(rr, rr->cfg.req_size);
+	if (req < 8)
+		req = 8;
+	c->resp_len = rr_size(rr, rr->cfg.resp_size);
+	c->resp_got = 0;
+	uint8_t h[8];
+	put_be32(h, req);
+	put_be32(h + 4, c->resp_len);
+	struct pbuf *b = pbuf_new(h, 8);
+	tcp_send(c->ts, 8, b, 0);
+	pbuf_unref(b);
+	if (req > 8)
+		tcp_send(c->ts, req - 8, NULL, 0);
+}
+
+static void rr_issue(struct reqresp *rr);
+
+static void rr_done(struct rr_conn *c)
+{
+	struct reqresp *rr = c->rr;
+	simtime_t lat = rr->base.sim->now - c->req_start;
+	rr->completed++;
+	rr->lat_sum += (double)lat;
+	if (rr->completed == 1 || lat < rr->lat_min)
+		rr->lat_min = lat;
+	if (lat > rr->lat_max)
+		rr->lat_max = lat;
+	if (rec_on(rr->base.sim, rr->m_latency))
+		rec_value(rr->base.sim, rr->m_latency, rr->base.name, (double)lat);
+	c->busy = false;
+	if (!rr->cfg.reuse)
+		rr_conn_drop(c); /* we close first: TIME_WAIT is ours */
+	if (rr->cfg.rate <= 0 && rr->base.running) {
+		/* closed loop: think, then the next request */
+		if (rr->cfg.think > 0)
+			timer_arm(rr->base.sim, &rr->t_arrive,
+				  rr->base.sim->now + rr->cfg.think);
+		else
+			rr_issue(rr);
+	}
+}
+
+static void rr_client_connected(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	struct rr_conn *c = ctx;
+	c->up = true;
+	if (c->busy)
+		rr_send_request(c);
+}
+
+static void rr_client_readable(struct tcp_sock *ts, void *ctx)
+{
+	struct rr_conn *c = ctx;
+	uint64_t n = tcp_recv(ts, UINT64_MAX, NULL);
+	c->rr->resp_bytes += n;
+	if (!c->busy)
+		return;
+	c->resp_got += n;
+	if (c->resp_got >= c->resp_len)
+		rr_done(c);
+}
+
+static void rr_client_error(struct tcp_sock *ts, int err, void *ctx)
+{
+	(void)ts;
+	struct rr_conn *c = ctx;
+	struct reqresp *rr = c->rr;
+	if (c->busy) {
+		rr->failed++;
+		c->busy = false;
+	}
+	rr->errors[err & 127]++;
+}
+
+static void rr_client_closed(struct tcp_sock *ts, void *ctx)
+{
+	struct rr_conn *c = ctx;
+	if (c->ts == ts)
+		rr_conn_drop(c);
+}
+
+static void rr_client_peer_closed(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	rr_conn_drop(ctx);
+}
+
+static const struct tcp_cb client_cbs = {
+	.connected = rr_client_connected, .readable = rr_client_readable,
+	.error = rr_client_error, .closed = rr_client_closed,
+	.peer_closed = rr_client_peer_closed,
+};
+
+/* Frees the records of connections that are gone. */
+static void rr_reap(struct rr_conn **list)
+{
+	for (struct rr_conn **pp = list; *pp;) {
+		if ((*pp)->dead) {
+			struct rr_conn *c = *pp;
+			*pp = c->next;
+			free(c);
+		} else {
+			pp = &(*pp)->next;
+		}
+	}
+}
+
+/* One request: on an idle pooled connection, or a new one. */
+static void rr_issue(struct reqresp *rr)
+{
+	if (!rr->base.running || (rr->cfg.count && rr->issued >= rr->cfg.count))
+		return;
+	rr->issued++;
+	struct sim *s = rr->base.sim;
+	if (rr->cfg.reuse)
+		for (struct rr_conn *c = rr->conns; c; c = c->next)
+			if (!c->dead && c->up && !c->busy && c->ts) {
+				c->busy = true;
+				c->req_start = s->now;
+				rr_send_request(c);
+				return;
+			}
+	rr_reap(&rr->conns);
+	struct rr_conn *c = xcalloc(1, sizeof(*c));
+	c->rr = rr;
+	c->busy = true;
+	c->req_start = s->now;
+	c->ts = tcp_socket(rr->base.node, &rr->cfg.tcp, &client_cbs, c);
+	char name[64];
+	snprintf(name, sizeof(name), "%s.c%llu", rr->base.name, (unsigned long long)rr->connects);
+	tcp_set_name(c->ts, name);
+	c->next = rr->conns;
+	rr->conns = c;
+	rr->connects++;
+	int rc = tcp_connect(c->ts, rr->cfg.to_addr, rr->cfg.port);
+	if (rc < 0) {
+		rr->failed++;
+		rr->errors[-rc & 127]++;
+		if (rr->errors[-rc & 127] == 1)
+			rec_log(s, rr->base.name, "tcp_error", "connect: %s", tcp_strerror(rc));
+		rr_conn_drop(c);
+		if (rr->cfg.rate <= 0 && rr->cfg.think > 0)
+			timer_arm(s, &rr->t_arrive, s->now + rr->cfg.think);
+	}
+}
+
+static void rr_arrival(struct sim *s, void *obj)
+{
+	struct reqresp *rr = obj;
+	if (!rr->base.running)
+		return;
+	rr_issue(rr);
+	if (rr->cfg.rate > 0) {
+		double gap = rng_exponential(rr->rng, 1e9 / rr->cfg.rate);
+		timer_arm(s, &rr->t_arrive, s->now + (simtime_t)gap);
+	}
+}
+
+/* the server */
+
+static void rr_server_readable(struct tcp_sock *ts, void *ctx)
+{
+	struct rr_conn *c = ctx;
+	for (;;) {
+		if (c->req_left) {
+			uint64_t n = tcp_recv(ts, c->req_left, NULL);
+			c->req_left -= n;
+			if (c->req_left)
+				return;
+			/* the whole request is in: answer */
+			tcp_send(ts, c->resp_len, NULL, 0);
+			continue;
+		}
+		if (c->hdr_got < 8) {
+			c->hdr_got += (uint32_t)tcp_recv(ts, 8 - c->hdr_got, c->hdr + c->hdr_got);
+			if (c->hdr_got < 8)
+				return;
+			uint32_t req = get_be32(c->hdr);
+			c->resp_len = get_be32(c->hdr + 4);
+			c->req_left = req > 8 ? req - 8 : 0;
+			c->hdr_got = 0;
+			if (!c->req_left) {
+				tcp_send(ts, c->resp_len, NULL, 0);
+				continue;
+			}
+		}
+		if (!tcp_readable(ts))
+			return;
+	}
+}
+
+static void rr_server_gone(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	rr_conn_drop(ctx);
+}
+
+static const struct tcp_cb server_cbs = {
+	.readable = rr_server_readable, .peer_closed = rr_server_gone, .closed = rr_server_gone,
+};
+
+static void rr_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
+{
+	(void)l;
+	struct reqresp *rr = ctx;
+	rr_reap(&rr->servers);
+	struct rr_conn *c = xcalloc(1, sizeof(*c));
+	c->rr = rr;
+	c->server = true;
+	c->ts = child;
+	c->up = true;
+	c->next = rr->servers;
+	rr->servers = c;
+	tcp_set_callbacks(child, &server_cbs, c);
+	rr_server_readable(child, c);
+}
+
+static const struct tcp_cb rr_listen_cbs = { .accept = rr_accept };
+
+static void rr_start(struct app *a)
+{
+	struct reqresp *rr = (struct reqresp *)a;
+	rr->sample_t = a->sim->now;
+	if (rr->cfg.rate > 0) {
+		timer_arm(a->sim, &rr->t_arrive, a->sim->now);
+	} else {
+		for (uint32_t i = 0; i < rr->cfg.parallel; i++)
+			rr_issue(rr);
+	}
+}
+
+static void rr_stop(struct app *a)
+{
+	timer_cancel(&((struct reqresp *)a)->t_arrive);
+}
+
+static double rr_sample(void *obj, simtime_t now)
+{
+	struct reqresp *rr = obj;
+	simtime_t dt = now - rr->sample_t;
+	double v = dt > 0 ? (double)(rr->completed - rr->sample_completed) * 1e9 / (double)dt : NAN;
+	rr->sample_t = now;
+	rr->sample_completed = rr->completed;
+	return v;
+}
+
+static void rr_report(struct app *a)
+{
+	struct reqresp *rr = (struct reqresp *)a;
+	if (!a->sim->db || a->started_at == SIM_NEVER)
+		return;
+	char src[16], dst[16];
+	simtime_t end = app_end(a);
+	double secs = sim_to_sec(end - a->started_at);
+	struct db_flow f = {
+		.flow_id = a->id, .proto = "tcp", .app = "reqresp", .name = a->name,
+		.src = ipv4_fmt(src, node_addr(a->node)), .dst = ipv4_fmt(dst, rr->cfg.to_addr),
+		.cc = rr->cfg.tcp.cc ? rr->cfg.tcp.cc->name : NULL,
+		.start_ns = a->started_at, .end_ns = end, .bytes = (int64_t)rr->resp_bytes,
+		.goodput_bps = secs > 0 ? (double)rr->resp_bytes * 8 / secs : 0, .retrans = -1,
+		.rtt_min_ns = rr->completed ? rr->lat_min : -1,
+		.rtt_mean_ns = rr->completed ? (int64_t)(rr->lat_sum / (double)rr->completed) : -1,
+		.pkts_sent = (int64_t)rr->issued, .pkts_recv = (int64_t)rr->completed,
+	};
+	db_flow(a->sim->db, a->sim->run_id, &f);
+}
+
+static void rr_stats(struct app *a, void (*put)(void *, const char *, double), void *ctx)
+{
+	struct reqresp *rr = (struct reqresp *)a;
+	put(ctx, "issued", (double)rr->issued);
+	put(ctx, "completed", (double)rr->completed);
+	put(ctx, "failed", (double)rr->failed);
+	put(ctx, "connections", (double)rr->connects);
+	put(ctx, "resp_bytes", (double)rr->resp_bytes);
+	put(ctx, "addr_not_avail", rr->errors[TCP_EADDRNOTAVAIL]);
+	put(ctx, "refused", rr->errors[TCP_ECONNREFUSED]);
+	put(ctx, "timed_out", rr->errors[TCP_ETIMEDOUT]);
+	put(ctx, "reset", rr->errors[TCP_ECONNRESET]);
+	if (rr->completed) {
+		put(ctx, "latency_min_ns", (double)rr->lat_min);
+		put(ctx, "latency_max_ns", (double)rr->lat_max);
+		put(ctx, "latency_mean_ns", rr->lat_sum / (double)rr->completed);
+	}
+}
+
+static void rr_destroy(struct app *a)
+{
+	struct reqresp *rr = (struct reqresp *)a;
+	timer_destroy(a->sim, &rr->t_arrive);
+	for (struct rr_conn *c = rr->conns, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	for (struct rr_conn *c = rr->servers, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+}
+
+static const struct app_ops reqresp_ops = {
+	.kind = "reqresp", .start = rr_start, .stop = rr_stop, .report = rr_report,
+	.destroy = rr_destroy, .stats = rr_stats,
+};
+
+struct reqresp *reqresp_new(const struct reqresp_cfg *cfg, struct errbuf *err)
+{
+	if (cfg->rate <= 0 && cfg->parallel == 0) {
+		err_set(err, "give a rate (open loop) or parallel clients (closed loop)");
+		return NULL;
+	}
+	struct reqresp *rr = xcalloc(1, sizeof(*rr));
+	struct sim *s = cfg->from->net->sim;
+	rr->cfg = *cfg;
+	rr->cfg.name = NULL;
+	timer_init(s, &rr->t_arrive, rr_arrival, rr);
+	app_add(&rr->base, &reqresp_ops, cfg->from, cfg->name, cfg->start, cfg->stop);
+	if (!rr->cfg.port)
+		rr->cfg.port = (uint16_t)(5000 + rr->base.id % 20000);
+	char stream[96];
+	snprintf(stream, sizeof(stream), "app:%s:reqresp", rr->base.name);
+	rr->rng = rng_stream(s, stream);
+	rr->m_latency = rec_metric_def(s, "latency_ns", "reqresp", "ns", REC_CAN_EVENT,
+				       "time from a request's start to its last response byte");
+	rec_probe_add(s, rec_metric_def(s, "requests_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"requests completed per second"), rr->base.name, rr_sample, rr);
+	rr->lst = tcp_socket(cfg->to, &rr->cfg.tcp, &rr_listen_cbs, rr);
+	int rc = tcp_bind(rr->lst, rr->cfg.port);
+	if (rc < 0) {
+		err_set(err, "port %u on %s: %s", rr->cfg.port, cfg->to->name, tcp_strerror(rc));
+		tcp_close(rr->lst);
+		rr->lst = NULL;
+		app_stop(&rr->base);
+		return NULL;
+	}
+	tcp_listen(rr->lst, rr->cfg.tcp.backlog);
+	return rr;
+}

@@ -1,0 +1,362 @@
+/* TCP internals shared by tcp.c (sockets, API, timers), tcp_output.c,
+ * tcp_input.c (segment arrival, RFC 9293 §3.10.7), tcp_ack.c (ACK
+ * processing, SACK, loss recovery), tcp_rate.c (delivery rate) and the
+ * congestion controls in cc/.  Field names are the RFC's (snd_una,
+ * rcv_nxt, snd_wl1) or Linux's where Linux has the concept (packets_out,
+ * sacked_out, prr_delivered), so the code reads beside both.
+ *
+ * Sequence space: every queue below is ordered by sequence number.
+ *   txq   segments sent and not yet cumulatively ACKed, oldest first
+ *         ("retransmission queue"; SACK and loss marks live here)
+ *   sndq  bytes the app queued and the peer has not ACKed; its first byte
+ *         has sequence sndq_seq; [snd_nxt, write_seq) is not sent yet
+ *   rcvq  in-order bytes received and not yet read by the app
+ *   ooo   out-of-order segments, by sequence, not overlapping */
+#ifndef WL_TCP_PRIV_H
+#define WL_TCP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cc/cc.h"
+#include "sim/record.h"
+#include "sim/sim.h"
+#include "tcp.h"
+
+/* 32-bit sequence arithmetic that survives wraparound (RFC 1982 style). */
+static inline bool seq_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline bool seq_after(uint32_t a, uint32_t b) { return (int32_t)(b - a) < 0; }
+static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(b - a) <= 0; }
+static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_after(a, b) ? a : b; }
+static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_before(a, b) ? a : b; }
+
+/* Segment marks, as Linux's TCPCB_* (tcp_skb_cb->sacked). */
+enum {
+	SEG_SACKED = 0x01,       /* SACKed by the receiver */
+	SEG_RETRANS = 0x02,      /* a retransmission of it is in flight */
+	SEG_LOST = 0x04,         /* marked lost */
+	SEG_EVER_RETRANS = 0x08, /* retransmitted at least once */
+};
+
+struct tcp_txseg {
+	uint32_t seq, end;        /* [seq, end), SYN and FIN included */
+	uint32_t len;             /* data bytes */
+	uint8_t flags;            /* TH_SYN, TH_FIN, TH_PSH */
+	uint8_t sacked;           /* SEG_* */
+	uint16_t txcount;
+	simtime_t xmit_time;      /* last (re)transmission */
+	/* delivery-rate state when last sent (tcp_rate.c) */
+	uint64_t tx_delivered;
+	simtime_t tx_delivered_mstamp, tx_first_tx_mstamp;
+	bool tx_app_limited;
+};
+
+/* A ring of tcp_txseg in sequence order; capacity a power of two. */
+struct tcp_txq {
+	struct tcp_txseg *v;
+	uint32_t head, len, cap;
+};
+static inline struct tcp_txseg *txq_at(const struct tcp_txq *q, uint32_t i)
+{
+	return &q->v[(q->head + i) & (q->cap - 1)];
+}
+
+/* A run of bytes: virtual (buf NULL, they read as zeros) or real. */
+struct tcp_chunk {
+	uint64_t len;
+	struct pbuf *buf;
+	uint32_t off;
+};
+
+struct tcp_chunkq {
+	struct tcp_chunk *v;
+	uint32_t head, len, cap;
+	uint64_t bytes;
+	uint32_t real;            /* chunks with real bytes */
+};
+
+enum tcp_xmit_timer { XT_NONE, XT_RTO, XT_PROBE0, XT_TLP, XT_REO };
+
+struct tcp_stack;
+
+struct tcp_sock {
+	struct tcp_stack *stack;
+	struct node *node;
+	struct sim *sim;
+	struct tcp_config cfg;
+	const struct cc_ops *cc;
+	_Alignas(8) unsigned char cc_priv[CC_PRIV_SIZE];
+	char name[64];
+
+	enum tcp_state state;
+	uint32_t laddr, raddr;
+	uint16_t lport, rport;
+	bool hashed;              /* in the 4-tuple table */
+	bool bound;
+	bool orphan;              /* the app closed it */
+	bool shut_wr;             /* the app wants a FIN after its data */
+	bool fin_sent;            /* our FIN has a sequence number */
+	bool fin_rcvd;
+	bool ephemeral;           /* lport counts against the ephemeral range */
+	bool freed;
+	struct tcp_sock *hnext;   /* 4-tuple hash chain */
+	struct tcp_sock *parent;  /* listener of an embryonic connection */
+	struct tcp_sock *all_prev, *all_next; /* every socket of the stack */
+	uint16_t backlog, pending;
+	struct tcp_cb cb;
+	void *ctx;
+
+	/* send sequence variables (RFC 9293 §3.3.1) */
+	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t write_seq;       /* sequence after the last byte queued */
+	uint32_t max_window;
+	uint8_t snd_wscale, rcv_wscale;
+	bool wscale_ok, sack_ok, ts_ok, ecn_ok;
+	uint32_t mss;             /* data bytes per full segment we send */
+	uint32_t adv_mss;         /* the MSS we advertise */
+	uint32_t rcv_mss;         /* estimate of the peer's segment size */
+
+	/* receive sequence variables */
+	uint32_t irs, rcv_nxt;
+	uint32_t rcv_wnd;         /* window last advertised, bytes */
+	uint32_t rcv_wup;         /* rcv_nxt when rcv_wnd was advertised */
+	uint32_t rcv_ssthresh;    /* window growth limit (Linux tcp_grow_window) */
+	uint32_t ts_recent;       /* RFC 7323: TSval to echo */
+	simtime_t ts_recent_stamp;
+	uint32_t ts_offset;       /* random per connection, as Linux */
+
+	/* buffers */
+	struct tcp_chunkq sndq;
+	uint32_t sndq_seq;        /* sequence of sndq's first byte */
+	uint64_t sndbuf;
+	struct tcp_chunkq rcvq;
+	struct packet *ooo;       /* out-of-order segments, by sequence */
+	uint32_t ooo_count;
+	uint64_t ooo_bytes;
+	uint64_t rcvbuf;
+	/* receive-buffer autotuning (Linux tcp_rcv_space_adjust) */
+	uint64_t rcvq_space, rcvq_copied;
+	uint32_t rcvq_seq;
+	simtime_t rcvq_time;
+	simtime_t rcv_rtt_est;    /* receiver's RTT estimate (RFC 7323 / Linux rcv_rtt) */
+	uint32_t rcv_rtt_seq;
+	simtime_t rcv_rtt_time;
+	/* SACK blocks we report, most recent first (RFC 2018 §4) */
+	struct sack_block sack[TCP_MAX_SACK];
+	int nsack;
+	struct sack_block dsack;  /* RFC 2883: a duplicate to report once */
+	bool dsack_pending;
+
+	/* retransmission queue and scoreboard (segments) */
+	struct tcp_txq txq;
+	uint32_t packets_out, sacked_out, lost_out, retrans_out;
+	uint32_t highest_sack;    /* end of the highest SACKed segment */
+	uint32_t dupacks;         /* without SACK: duplicate ACKs this episode */
+
+	/* congestion control (segments) */
+	uint32_t snd_cwnd, snd_ssthresh, snd_cwnd_cnt, snd_cwnd_clamp;
+	uint32_t prior_cwnd, prior_ssthresh;
+	uint8_t ca_state;
+	bool is_cwnd_limited;
+	uint32_t max_packets_out; /* most in flight over the last RTT */
+	uint32_t max_packets_seq;
+	uint32_t high_seq;        /* recovery point */
+	uint32_t prr_delivered, prr_out;
+	uint32_t undo_marker;     /* nonzero: an undo is still possible */
+	int undo_retrans;         /* retransmissions not yet shown spurious */
+	uint8_t frto;             /* F-RTO in progress */
+	uint32_t reordering;      /* dupthresh, 3 */
+	simtime_t lsndtime;       /* last data sent */
+	simtime_t cwnd_stamp;
+
+	/* RTT and RTO: Linux keeps srtt<<3 and mdev<<2; we keep ns */
+	int64_t srtt8;            /* 8 * smoothed RTT, ns */
+	int64_t mdev4, mdev_max4, rttvar4; /* Linux's mdev_us etc., ns, 4 x RTTVAR */
+	int64_t rfc_srtt, rfc_rttvar; /* RFC 6298 state, for rto_rfc6298 */
+	uint32_t rtt_seq;
+	simtime_t rto;
+	int backoff;              /* RTO doublings in force */
+	int retransmits;          /* consecutive timeouts */
+	struct minmax min_rtt;    /* windowed minimum RTT (300 s, Linux) */
+	simtime_t retrans_stamp;  /* first retransmission of the head, for give-up */
+
+	/* RACK (RFC 8985) */
+	struct {
+		simtime_t mstamp;   /* latest (re)transmit time among delivered */
+		uint32_t end_seq;
+		simtime_t rtt;
+		bool advanced;
+		bool reord;         /* reordering has been seen */
+		uint8_t reo_wnd_steps;
+		uint32_t dsack_seen_seq;
+	} rack;
+	/* Tail loss probe (RFC 8985 §7) */
+	uint32_t tlp_high_seq;
+	bool tlp_retrans;
+
+	/* delivery rate (tcp_rate.c) */
+	uint64_t delivered, delivered_ce, lost;
+	simtime_t delivered_mstamp, first_tx_mstamp;
+	uint64_t app_limited;     /* delivered count at which app-limited ends, 0: not */
+	uint64_t rate_delivered;  /* last sample, for tcp_info */
+	simtime_t rate_interval;
+	bool rate_app_limited;
+
+	/* pacing: internal, as Linux's when the CC asks for it */
+	uint64_t pacing_rate;     /* bytes per second; 0: no pacing */
+	bool pacing;
+	simtime_t next_send;      /* earliest departure of the next segment */
+
+	/* ECN (RFC 3168) */
+	bool ece_pending;         /* receiver: echo ECE until CWR */
+	bool cwr_pending;         /* sender: set CWR on the next data segment */
+
+	/* delayed ACK (Linux icsk_ack) */
+	uint8_t quick;            /* ACKs still to send at once */
+	bool ack_pending;
+	uint32_t unacked_bytes;   /* received since our last ACK */
+	simtime_t ato;
+	simtime_t lrcvtime;
+
+	/* timers */
+	enum tcp_xmit_timer xt;   /* what t_xmit is armed for */
+	struct timer t_xmit;      /* RTO, zero-window probe, TLP, RACK reorder */
+	struct timer t_delack;
+	struct timer t_pace;
+	struct timer t_wait;      /* TIME_WAIT, FIN_WAIT_2, SYN-ACK/connect give-up */
+	int probes_out;           /* unanswered zero-window probes */
+
+	/* statistics */
+	uint64_t bytes_acked, bytes_received, bytes_sent;
+	uint64_t segs_out, segs_in, data_segs_out;
+	uint64_t retrans_segs, rto_count, fast_retrans, tlp_count, spurious_rto;
+	uint64_t zwp_sent, dsack_count, ooo_segs;
+	uint64_t rtt_samples;
+	simtime_t rtt_sum;
+	simtime_t start_ns, established_ns;
+
+	/* recorder */
+	int probes[6];
+	bool probed;
+	uint32_t logged_cwnd, logged_ssthresh;
+};
+
+/* A node's TCP: connections by 4-tuple, listeners by port. */
+struct tcp_stack {
+	struct node *node;
+	struct tcp_sock **hash;
+	uint32_t hcap, hcount;
+	struct tcp_sock **listeners;
+	size_t nlisten, caplisten;
+	uint16_t next_port;
+	struct tcp_sock *all;
+	struct rng *isn_rng;
+	/* ephemeral ports in use per destination (ip:port), for fast refusal */
+	struct eph_count *eph;
+	uint32_t ephcap, ephcount;
+};
+
+/* Per-simulation TCP state: metric ids. */
+struct tcp_world {
+	struct sim *sim;
+	int m_cwnd, m_ssthresh, m_srtt, m_rto, m_inflight, m_rwnd, m_rtt, m_state, m_seg;
+	bool any_sampled;
+};
+struct tcp_world *tcp_world(struct sim *s);
+
+static inline void *cc_priv(struct tcp_sock *tp) { return tp->cc_priv; }
+#define CC_PRIV_CHECK(type) _Static_assert(sizeof(type) <= CC_PRIV_SIZE, #type " too large")
+
+static inline uint32_t tcp_packets_in_flight(const struct tcp_sock *tp)
+{
+	return tp->packets_out - (tp->sacked_out + tp->lost_out) + tp->retrans_out;
+}
+static inline simtime_t tcp_min_rtt(const struct tcp_sock *tp)
+{
+	return minmax_get(&tp->min_rtt);
+}
+static inline simtime_t tcp_srtt(const struct tcp_sock *tp) { return tp->srtt8 >> 3; }
+static inline uint32_t tcp_wnd_end(const struct tcp_sock *tp) { return tp->snd_una + tp->snd_wnd; }
+static inline bool tcp_is_sack(const struct tcp_sock *tp) { return tp->sack_ok; }
+static inline struct tcp_txseg *tcp_head(const struct tcp_sock *tp)
+{
+	return tp->txq.len ? txq_at(&tp->txq, 0) : NULL;
+}
+static inline bool tcp_has_unsent(const struct tcp_sock *tp)
+{
+	return seq_before(tp->snd_nxt, tp->write_seq) || (tp->shut_wr && !tp->fin_sent);
+}
+
+/* tcp.c */
+void tcp_set_state(struct tcp_sock *tp, enum tcp_state st);
+void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st);
+void tcp_done(struct tcp_sock *tp, int err);
+void tcp_time_wait(struct tcp_sock *tp);
+void tcp_xmit_timer_arm(struct tcp_sock *tp, enum tcp_xmit_timer what, simtime_t when);
+void tcp_rearm_rto(struct tcp_sock *tp);
+void tcp_set_rto(struct tcp_sock *tp);
+void tcp_rtt_estimator(struct tcp_sock *tp, simtime_t m);
+void tcp_log(struct tcp_sock *tp, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tcp_record_change(struct tcp_sock *tp);
+void tcp_probes_add(struct tcp_sock *tp);
+uint32_t tcp_ts_now(const struct tcp_sock *tp);
+void tcp_app_readable(struct tcp_sock *tp);
+void tcp_app_writable(struct tcp_sock *tp);
+struct tcp_sock *tcp_child_new(struct tcp_sock *listener, const struct packet *syn);
+void tcp_hash(struct tcp_sock *tp);
+void tcp_unhash(struct tcp_sock *tp);
+void tcp_sndbuf_expand(struct tcp_sock *tp);
+void tcp_chunkq_free(struct tcp_chunkq *q);
+
+/* tcp_output.c */
+void tcp_write_xmit(struct tcp_sock *tp);
+void tcp_send_ack(struct tcp_sock *tp);
+void tcp_send_delayed_ack(struct tcp_sock *tp);
+void tcp_send_syn(struct tcp_sock *tp);
+void tcp_send_synack(struct tcp_sock *tp);
+void tcp_send_fin(struct tcp_sock *tp);
+void tcp_send_reset(struct tcp_sock *tp);
+void tcp_reset_reply(struct node *nd, const struct packet *in);
+void tcp_retransmit_seg(struct tcp_sock *tp, uint32_t idx);
+void tcp_xmit_retransmit_queue(struct tcp_sock *tp);
+void tcp_send_probe0(struct tcp_sock *tp);
+void tcp_send_loss_probe(struct tcp_sock *tp);
+uint32_t tcp_select_window(struct tcp_sock *tp);
+uint32_t tcp_receive_window_free(const struct tcp_sock *tp);
+void tcp_update_pacing_rate(struct tcp_sock *tp);
+void tcp_schedule_loss_probe(struct tcp_sock *tp);
+void tcp_check_probe_timer(struct tcp_sock *tp);
+void tcp_txq_push(struct tcp_sock *tp, const struct tcp_txseg *s);
+void tcp_txq_pop(struct tcp_sock *tp);
+void tcp_pace_fired(struct sim *s, void *obj);
+
+/* tcp_input.c */
+void tcp_input(struct node *nd, struct packet *p);
+void tcp_icmp_error(struct node *nd, const struct packet *icmp);
+
+/* tcp_ack.c */
+int tcp_ack(struct tcp_sock *tp, const struct packet *p);
+void tcp_enter_loss(struct tcp_sock *tp);
+void tcp_enter_cwr(struct tcp_sock *tp);
+void tcp_rto_fired(struct tcp_sock *tp);
+void tcp_tlp_fired(struct tcp_sock *tp);
+void tcp_reo_fired(struct tcp_sock *tp);
+void tcp_cwnd_validate(struct tcp_sock *tp, bool is_cwnd_limited);
+
+/* tcp_rate.c (draft-cheng-iccrg-delivery-rate-estimation) */
+void tcp_rate_skb_sent(struct tcp_sock *tp, struct tcp_txseg *s);
+void tcp_rate_skb_delivered(struct tcp_sock *tp, struct tcp_txseg *s, struct rate_sample *rs);
+void tcp_rate_gen(struct tcp_sock *tp, uint32_t delivered, uint32_t lost, bool is_sack_reneg,
+		  struct rate_sample *rs);
+void tcp_rate_check_app_limited(struct tcp_sock *tp);
+
+/* congestion-control hooks with their optional parts */
+static inline void tcp_ca_event(struct tcp_sock *tp, enum cc_event ev)
+{
+	if (tp->cc->cwnd_event)
+		tp->cc->cwnd_event(tp, ev);
+}
+
+#endif
