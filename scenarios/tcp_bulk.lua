@@ -13,6 +13,7 @@ local p = params {
   buf = 100,           -- bottleneck FIFO, packets
   loss = 0.0,          -- random loss on the bottleneck, data direction
   time = "30s",
+  warmup = "0s",       -- goodput in the flows table counts from here
   flows = 1,
   sack = true,
 }
@@ -26,7 +27,7 @@ if p.loss > 0 then
 end
 for i = 1, p.flows do
   tcp.bulk { from = net.left[i], to = net.right[i], cc = p.cc, sack = p.sack,
-             start = string.format("%dms", (i - 1) * 10) }
+             start = string.format("%dms", (i - 1) * 10), measure_from = p.warmup }
 end
 ping { from = net.left[1], to = net.right[1], every = "100ms" }
 

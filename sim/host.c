@@ -92,11 +92,14 @@ void host_on_finish(struct host *h, host_hook_fn fn, void *arg) { hooks_add(&h->
 
 int host_error(lua_State *L, const char *fmt, ...)
 {
+	/* vsnprintf, not lua_pushvfstring: it knows every printf conversion */
+	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	luaL_where(L, 1);
-	lua_pushvfstring(L, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	luaL_where(L, 1);
+	lua_pushstring(L, msg);
 	lua_concat(L, 2);
 	lua_error(L);
 	__builtin_unreachable();

@@ -265,11 +265,13 @@ static void check_tcp_app_keys(lua_State *L, const char *what, const char *const
 }
 
 /* tcp.bulk { from =, to =, bytes = "10MB" | nil, start =, stop =, port =,
- *            read_rate = "1Mbps", measure_from = "5s", name =, <tcp options> } */
+ *            read_rate = "1Mbps", read_every = "1ms", measure_from = "5s",
+ *            name =, <tcp options> } */
 static int l_bulk(lua_State *L)
 {
 	static const char *const own[] = {
-		"from", "to", "bytes", "start", "stop", "port", "read_rate", "measure_from", "name", NULL,
+		"from", "to", "bytes", "start", "stop", "port", "read_rate", "read_every", "measure_from",
+		"name", NULL,
 	};
 	const char *what = "tcp.bulk";
 	check_tcp_app_keys(L, what, own);
@@ -285,6 +287,7 @@ static int l_bulk(lua_State *L)
 	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
 	if (host_has(L, 1, "read_rate"))
 		c.read_rate_bps = host_get_rate(L, 1, what, "read_rate", 0);
+	c.read_every = host_get_duration(L, 1, what, "read_every", SIM_MS(1));
 	c.measure_from = host_get_duration(L, 1, what, "measure_from", 0);
 	c.name = host_get_str(L, 1, what, "name", NULL);
 	tcp_lua_defaults(L, &c.tcp);

@@ -104,12 +104,12 @@ static void sink_readable(struct tcp_sock *ts, void *ctx)
 	sink_take(b, tcp_recv(ts, UINT64_MAX, NULL));
 }
 
-/* A rate-limited reader: every millisecond it may take read_rate * 1 ms
+/* A rate-limited reader: every read_every it may take read_rate * read_every
  * worth of bytes; credit does not pile up beyond two periods. */
 static void sink_read_tick(struct sim *s, void *obj)
 {
 	struct bulk *b = obj;
-	const simtime_t period = SIM_MS(1);
+	const simtime_t period = b->cfg.read_every;
 	double per = (double)b->cfg.read_rate_bps / 8.0 * sim_to_sec(period);
 	b->read_credit += per;
 	if (b->read_credit > 2 * per)
@@ -325,6 +325,10 @@ static const struct app_ops bulk_ops = {
 
 struct bulk *bulk_new(const struct bulk_cfg *cfg, struct errbuf *err)
 {
+	if (cfg->read_rate_bps && cfg->read_every <= 0) {
+		err_set(err, "read_every must be above zero");
+		return NULL;
+	}
 	struct bulk *b = xcalloc(1, sizeof(*b));
 	struct sim *s = cfg->from->net->sim;
 	b->cfg = *cfg;

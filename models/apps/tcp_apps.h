@@ -13,6 +13,7 @@ struct bulk_cfg {
 	uint16_t port;               /* 0: 5000 + flow id */
 	uint64_t bytes;              /* 0: until stopped */
 	uint64_t read_rate_bps;      /* 0: the sink reads everything at once */
+	simtime_t read_every;        /* a rate-limited reader wakes this often */
 	simtime_t start, stop;
 	simtime_t measure_from;      /* goodput counts from here (a warm-up) */
 	const char *name;

@@ -343,7 +343,6 @@ static void wait_fired(struct sim *s, void *obj)
 	struct tcp_sock *tp = obj;
 	switch (tp->state) {
 	case TCP_TIME_WAIT:
-		tcp_log(tp, "tcp_state", "TIME_WAIT -> CLOSED after %.3f s", sim_to_sec(tp->cfg.time_wait));
 		tcp_done(tp, 0);
 		break;
 	case TCP_FIN_WAIT_2:
@@ -640,6 +639,12 @@ void tcp_time_wait(struct tcp_sock *tp)
 	tcp_set_state(tp, TCP_TIME_WAIT);
 	tcp_xmit_timer_arm(tp, XT_NONE, 0);
 	timer_cancel(&tp->t_delack);
+	/* nothing is left to send or reassemble: keep the 4-tuple, not the
+	 * buffers (a host may hold tens of thousands of these) */
+	free(tp->txq.v);
+	tp->txq = (struct tcp_txq){ 0 };
+	tp->packets_out = tp->sacked_out = tp->lost_out = tp->retrans_out = 0;
+	tcp_chunkq_free(&tp->sndq);
 	timer_arm(tp->sim, &tp->t_wait, tp->sim->now + tp->cfg.time_wait);
 	/* the app sees the end of the connection now; the 4-tuple stays
 	 * taken for time_wait */

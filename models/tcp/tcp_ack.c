@@ -164,6 +164,23 @@ static void sack_mark_lost(struct tcp_sock *tp, struct ack_state *st)
 	}
 }
 
+/* Without SACK, duplicate ACKs stand in for SACKed segments (Linux
+ * tcp_add_reno_sack); never count more than the holes leave room for. */
+static void reno_limit_sacked(struct tcp_sock *tp)
+{
+	uint32_t holes = tp->lost_out ? tp->lost_out : 1;
+	if (holes > tp->packets_out)
+		holes = tp->packets_out;
+	if (tp->sacked_out + holes > tp->packets_out)
+		tp->sacked_out = tp->packets_out - holes;
+}
+
+static void add_reno_sack(struct tcp_sock *tp)
+{
+	tp->sacked_out++;
+	reno_limit_sacked(tp);
+}
+
 /* NewReno (Linux tcp_newreno_mark_lost): the head is lost after DupThresh
  * duplicate ACKs, and again after each partial ACK in recovery. */
 static void newreno_mark_lost(struct tcp_sock *tp, bool una_advanced, struct ack_state *st)
@@ -171,8 +188,10 @@ static void newreno_mark_lost(struct tcp_sock *tp, bool una_advanced, struct ack
 	if ((tp->ca_state < TCP_CA_Recovery && tp->sacked_out >= tp->reordering) ||
 	    (tp->ca_state == TCP_CA_Recovery && una_advanced)) {
 		struct tcp_txseg *h = tcp_head(tp);
-		if (h && !(h->sacked & SEG_LOST))
+		if (h && !(h->sacked & SEG_LOST)) {
 			mark_lost(tp, h, st);
+			reno_limit_sacked(tp);
+		}
 	}
 }
 
@@ -236,7 +255,9 @@ static void sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_st
 				tp->lost_out--;
 			}
 			if (!(s->sacked & SEG_EVER_RETRANS)) {
-				st->flag |= FLAG_ORIG_SACK_ACKED;
+				/* original data sent before the recovery point */
+				if (!seq_after(s->end, tp->high_seq))
+					st->flag |= FLAG_ORIG_SACK_ACKED;
 				simtime_t rtt = tp->sim->now - s->xmit_time;
 				st->sack_rtt = rtt;
 				st->ca_rtt = rtt;
@@ -277,8 +298,9 @@ static void clean_rtx_queue(struct tcp_sock *tp, uint32_t ack, struct ack_state 
 			st->flag |= FLAG_DATA_ACKED;
 		if (s->sacked & SEG_EVER_RETRANS) {
 			st->flag |= FLAG_RETRANS_DATA_ACKED;
-		} else {
-			st->flag |= FLAG_ORIG_SACK_ACKED;
+		} else if (!(s->sacked & SEG_SACKED)) {
+			if (!seq_after(s->end, tp->high_seq))
+				st->flag |= FLAG_ORIG_SACK_ACKED;
 			simtime_t rtt = now - s->xmit_time;
 			if (st->seq_rtt < 0)
 				st->seq_rtt = rtt; /* the oldest, as Linux's first_ackt */
@@ -520,6 +542,10 @@ void tcp_enter_loss(struct tcp_sock *tp)
 		init_undo(tp);
 	}
 	/* every segment not SACKed is presumed lost (Linux tcp_timeout_mark_lost) */
+	if (!tcp_is_sack(tp)) {
+		tp->sacked_out = 0;
+		tp->dupacks = 0;
+	}
 	for (uint32_t i = 0; i < tp->txq.len; i++) {
 		struct tcp_txseg *s = txq_at(&tp->txq, i);
 		if (s->sacked & SEG_RETRANS) {
@@ -578,12 +604,10 @@ static void process_loss(struct tcp_sock *tp, const struct tcp_hdr *th, int flag
 		return;
 	}
 	if (!tcp_is_sack(tp)) {
-		if (seq_after(tp->snd_nxt, tp->high_seq) && dupack) {
-			if (tp->sacked_out + 1 < tp->packets_out)
-				tp->sacked_out++;
-		} else if (flag & FLAG_SND_UNA_ADVANCED) {
+		if (seq_after(tp->snd_nxt, tp->high_seq) && dupack)
+			add_reno_sack(tp);
+		else if (flag & FLAG_SND_UNA_ADVANCED)
 			tp->sacked_out = 0;
-		}
 	}
 	*rexmit = REXMIT_LOST;
 }
@@ -622,8 +646,7 @@ static void fastretrans_alert(struct tcp_sock *tp, const struct tcp_hdr *th, str
 	if (!tcp_is_sack(tp)) {
 		if (dupack && tp->ca_state != TCP_CA_Loss) {
 			tp->dupacks++;
-			if (tp->sacked_out + 1 < tp->packets_out)
-				tp->sacked_out++; /* Linux emulates SACK with dupACKs */
+			add_reno_sack(tp);
 		}
 		newreno_mark_lost(tp, una_advanced, st);
 	} else if (tp->cfg.rack) {
@@ -662,6 +685,7 @@ static void fastretrans_alert(struct tcp_sock *tp, const struct tcp_hdr *th, str
 				tp->dupacks = 0;
 				tp->sacked_out = 0;
 				tcp_set_ca_state(tp, TCP_CA_Open);
+				tcp_log(tp, "recovery_done", "cwnd %u (Reno: at the first partial ACK)", tp->snd_cwnd);
 				return;
 			}
 		}
@@ -847,13 +871,13 @@ void tcp_rto_fired(struct tcp_sock *tp)
 	}
 	tp->rto_count++;
 	if (tp->state == TCP_SYN_SENT || tp->state == TCP_SYN_RCVD) {
-		tcp_log(tp, "rto", "SYN%s retransmission %d, rto %.3f s",
-			tp->state == TCP_SYN_RCVD ? "-ACK" : "", tp->retransmits + 1, sim_to_sec(tp->rto));
+		tcp_log(tp, "rto", "SYN%s retransmission %d, rto_ns %lld",
+			tp->state == TCP_SYN_RCVD ? "-ACK" : "", tp->retransmits + 1, (long long)tp->rto);
 		tcp_retransmit_seg(tp, 0);
 	} else {
 		tcp_enter_loss(tp);
-		tcp_log(tp, "rto", "retransmission timeout %d: rto %.3f s, cwnd %u, ssthresh %u",
-			tp->retransmits + 1, sim_to_sec(tp->rto), tp->snd_cwnd, tp->snd_ssthresh);
+		tcp_log(tp, "rto", "retransmission timeout %d: rto_ns %lld, cwnd %u, ssthresh %u",
+			tp->retransmits + 1, (long long)tp->rto, tp->snd_cwnd, tp->snd_ssthresh);
 		tcp_retransmit_seg(tp, 0);
 	}
 	tp->backoff++;

@@ -178,7 +178,8 @@ static void dsack_set(struct tcp_sock *tp, uint32_t start, uint32_t end)
 /* Queues an out-of-order segment, trimming what is already queued. */
 static void ooo_insert(struct tcp_sock *tp, struct packet *p)
 {
-	uint32_t seq = p->l4.tcp.seq, end = seq + p->payload_len;
+	/* a FIN's sequence number counts, as in Linux's SACK blocks */
+	uint32_t seq = p->l4.tcp.seq, end = seq + p->payload_len + ((p->l4.tcp.flags & TH_FIN) ? 1 : 0);
 	struct packet **pp = &tp->ooo;
 	while (*pp && seq_before((*pp)->l4.tcp.seq, seq))
 		pp = &(*pp)->next;
@@ -392,7 +393,8 @@ static void synsent_input(struct tcp_sock *tp, struct packet *p)
 		tp->snd_wl1 = th->seq;
 		tp->snd_wl2 = th->ack;
 		established(tp);
-		tcp_log(tp, "connected", "in %.6f s", sim_to_sec(tp->sim->now - tp->start_ns));
+		if (rec_on_event(tp->sim, tcp_world(tp->sim)->m_state))
+			tcp_log(tp, "connected", "in %.6f s", sim_to_sec(tp->sim->now - tp->start_ns));
 		uint64_t before = tp->segs_out;
 		if (tp->cb.connected && !tp->orphan)
 			tp->cb.connected(tp, tp->ctx);
@@ -549,8 +551,9 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 			accept_child(tp);
 		} else {
 			/* an active open that met the peer's SYN: connected now */
-			tcp_log(tp, "connected", "in %.6f s (simultaneous open)",
-				sim_to_sec(tp->sim->now - tp->start_ns));
+			if (rec_on_event(tp->sim, tcp_world(tp->sim)->m_state))
+				tcp_log(tp, "connected", "in %.6f s (simultaneous open)",
+					sim_to_sec(tp->sim->now - tp->start_ns));
 			if (tp->cb.connected && !tp->orphan)
 				tp->cb.connected(tp, tp->ctx);
 		}

@@ -335,7 +335,7 @@ void tcp_write_xmit(struct tcp_sock *tp)
 			cwnd_limited = true;
 			break;
 		}
-		uint32_t unsent = tp->write_seq - tp->snd_nxt;
+		uint32_t unsent = seq_before(tp->snd_nxt, tp->write_seq) ? tp->write_seq - tp->snd_nxt : 0;
 		uint32_t len = unsent < tp->mss ? unsent : tp->mss;
 		/* the peer's window: a whole segment must fit (Linux
 		 * tcp_snd_wnd_test); a bare FIN always goes */
@@ -387,7 +387,8 @@ void tcp_retransmit_seg(struct tcp_sock *tp, uint32_t idx)
 		tp->retrans_stamp = tp->sim->now;
 	if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR)
 		tp->prr_out++;
-	tcp_log(tp, "retransmit", "seq=%u len=%u", s->seq - tp->iss, s->len);
+	if (rec_on_event(tp->sim, tcp_world(tp->sim)->m_state))
+		tcp_log(tp, "retransmit", "seq=%u len=%u", s->seq - tp->iss, s->len);
 	pacing_account(tp, s->len);
 	tp->lsndtime = tp->sim->now;
 }
@@ -509,7 +510,8 @@ void tcp_send_probe0(struct tcp_sock *tp)
 	if (seq_after(wnd_end, tp->snd_nxt)) {
 		/* the window opened, but maybe less than a segment: send what
 		 * fits (RFC 9293 §3.8.6.2.1, sender-side SWS avoidance) */
-		uint32_t room = wnd_end - tp->snd_nxt, unsent = tp->write_seq - tp->snd_nxt;
+		uint32_t room = wnd_end - tp->snd_nxt;
+		uint32_t unsent = seq_before(tp->snd_nxt, tp->write_seq) ? tp->write_seq - tp->snd_nxt : 0;
 		uint32_t len = room < unsent ? room : unsent;
 		if (len > tp->mss)
 			len = tp->mss;
@@ -556,7 +558,7 @@ void tcp_schedule_loss_probe(struct tcp_sock *tp)
 /* The probe: new data if the windows allow, else the last segment again. */
 void tcp_send_loss_probe(struct tcp_sock *tp)
 {
-	uint32_t unsent = tp->write_seq - tp->snd_nxt;
+	uint32_t unsent = seq_before(tp->snd_nxt, tp->write_seq) ? tp->write_seq - tp->snd_nxt : 0;
 	uint32_t wnd_end = tcp_wnd_end(tp);
 	uint32_t len = unsent < tp->mss ? unsent : tp->mss;
 	tp->tlp_count++;

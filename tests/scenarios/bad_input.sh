@@ -75,3 +75,29 @@ expect_error "run: which scenario?" -- $W run
 $W --help | grep -q "wirelab run SCRIPT" || fail "--help"
 $W --version | grep -q "^wirelab " || fail "--version"
 echo "ok: --help and --version"
+
+# TCP
+cat > cc.lua <<'LUA'
+local a, b = node "a", node "b"
+link(a, b, { rate = "10Mbps", delay = "1ms" })
+tcp.bulk { from = a, to = b, cc = "vegass" }
+LUA
+expect_error "cc.lua:3: tcp.bulk: unknown congestion control 'vegass' (available: reno, newreno" -- \
+	$W run cc.lua --quiet --out a.db
+$W run "$TOP/scenarios/tcp_bulk.lua" -p cc=cubik -p time=1s --quiet --out a.db 2> err.txt
+grep -q "unknown congestion control 'cubik'" err.txt || fail "unknown cc through -p"
+echo "ok: $(cat err.txt)"
+cat > port.lua <<'LUA'
+local a = node "a"
+local b = node "b"
+link(a, b, { rate = "10Mbps", delay = "1ms" })
+tcp.listen { node = b, port = 80 }
+tcp.listen { node = b, port = 80 }
+LUA
+expect_error "port.lua:5: tcp.listen: port 80 on b: address already in use" -- $W run port.lua --quiet --out a.db
+cat > opt2.lua <<'LUA'
+local a, b = node "a", node "b"
+link(a, b, { rate = "10Mbps", delay = "1ms" })
+tcp.bulk { from = a, to = b, rto_min = "-1ms" }
+LUA
+expect_error "opt2.lua:3: tcp.bulk: rto_min: expected a duration like '40ms', got '-1ms'" -- $W run opt2.lua --quiet --out a.db
