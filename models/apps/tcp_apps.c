@@ -132,6 +132,8 @@ static void sink_peer_closed(struct tcp_sock *ts, void *ctx)
 		b->finish_time = b->base.sim->now;
 		rec_log(b->base.sim, b->base.name, "flow_done", "%llu bytes in %.6f s", (unsigned long long)b->rcvd,
 			sim_to_sec(b->finish_time - b->base.started_at));
+		tcp_get_info(ts, &b->rcv_final);
+		b->have_rcv_final = true;
 		b->rcv = NULL;
 		tcp_close(ts);
 	}
@@ -304,10 +306,12 @@ static void bulk_stats(struct app *a, void (*put)(void *, const char *, double),
 	put(ctx, "dsacks", (double)i.dsack_count);
 	if (i.rtt_samples)
 		put(ctx, "rtt_mean_ns", (double)i.rtt_sum / (double)i.rtt_samples);
-	if (b->rcv) {
-		struct tcp_info r;
-		tcp_get_info(b->rcv, &r);
+	if (b->rcv || b->have_rcv_final) {
+		struct tcp_info r = b->rcv_final;
+		if (b->rcv)
+			tcp_get_info(b->rcv, &r);
 		put(ctx, "rcvbuf", r.rcvbuf);
+		put(ctx, "rcv_segs_out", (double)r.segs_out); /* the receiver's ACKs */
 	}
 }
 
@@ -421,10 +425,13 @@ static void rr_send_request(struct rr_conn *c)
 	put_be32(h, req);
 	put_be32(h + 4, c->resp_len);
 	struct pbuf *b = pbuf_new(h, 8);
-	tcp_send(c->ts, 8, b, 0);
-	pbuf_unref(b);
-	if (req > 8)
+	if (req > 8) {
+		tcp_send_more(c->ts, 8, b, 0); /* one message, not two (Nagle) */
 		tcp_send(c->ts, req - 8, NULL, 0);
+	} else {
+		tcp_send(c->ts, 8, b, 0);
+	}
+	pbuf_unref(b);
 }
 
 static void rr_issue(struct reqresp *rr);

@@ -36,6 +36,8 @@ struct bulk {
 	double read_credit;          /* bytes the rate-limited reader may take */
 	simtime_t read_last;
 	struct tcp_info final;       /* the sender's last info, once it is gone */
+	struct tcp_info rcv_final;   /* the receiver's, once it is gone */
+	bool have_rcv_final;
 	bool have_final;
 };
 

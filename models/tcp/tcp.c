@@ -989,7 +989,8 @@ void tcp_sndq_acked(struct tcp_sock *tp, uint32_t new_una)
 
 /* ---- the API ---- */
 
-int64_t tcp_send(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t data_off)
+static int64_t send_common(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t data_off,
+			   bool more)
 {
 	if (ts->shut_wr || ts->orphan)
 		return -TCP_EPIPE;
@@ -1008,9 +1009,19 @@ int64_t tcp_send(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t 
 		return 0;
 	chunkq_push(&ts->sndq, len, data, data_off);
 	ts->write_seq += (uint32_t)len;
-	if (ts->state == TCP_ESTABLISHED || ts->state == TCP_CLOSE_WAIT)
+	if (!more && (ts->state == TCP_ESTABLISHED || ts->state == TCP_CLOSE_WAIT))
 		tcp_write_xmit(ts);
 	return (int64_t)len;
+}
+
+int64_t tcp_send(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t data_off)
+{
+	return send_common(ts, len, data, data_off, false);
+}
+
+int64_t tcp_send_more(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t data_off)
+{
+	return send_common(ts, len, data, data_off, true);
 }
 
 uint64_t tcp_send_space(const struct tcp_sock *ts)

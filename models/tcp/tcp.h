@@ -94,6 +94,9 @@ int tcp_connect(struct tcp_sock *ts, uint32_t raddr, uint16_t rport);
 /* Queues up to len bytes (zeros, or from data at data_off); returns how
  * many were taken (less when the send buffer is full), or a negative error. */
 int64_t tcp_send(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t data_off);
+/* The same, but more is coming at once (Linux MSG_MORE): queue without
+ * sending, so a message written in parts leaves as one. */
+int64_t tcp_send_more(struct tcp_sock *ts, uint64_t len, struct pbuf *data, uint32_t data_off);
 /* Reads up to max bytes; returns the count.  If out is given, the bytes
  * are copied there (zeros where the sender sent no real bytes). */
 uint64_t tcp_recv(struct tcp_sock *ts, uint64_t max, uint8_t *out);
