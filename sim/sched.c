@@ -1,5 +1,13 @@
 /* Event queue (implicit 4-ary min-heap keyed by (time, seq)) and timers.
- * See sched.h for the timer scheme; the invariants are:
+ * See sched.h for the layout and the timer scheme.  The heap's invariants:
+ *   H1. key[0..len) is a 4-ary min-heap in unsigned 128-bit order, which
+ *       is (time, seq) order; key[len] to key[cap + 2] are all ones.
+ *   H2. pl[pl_idx[i]] holds the fn, obj and arg of key[i], for i < len; the
+ *       other entries of pl[0..pl_used) are on the free list.
+ *   H3. The heap is moved exactly as an array of whole events would be
+ *       (same sift-up, same sift-down, ties to the lower child), so events
+ *       pop in the same order as they did before the keys were split off.
+ * The timers' invariants are:
  *   1. Every heap entry of a timer carries (slot << 32 | gen); it is live
  *      only if the slot still holds that generation.
  *   2. A timer has at most one live entry, at time queued_at <= when while
@@ -11,36 +19,82 @@
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim.h"
 
-static inline bool ev_before(const struct event *a, const struct event *b)
+/* Keys live in a 64-byte-aligned block, offset so that key[1] starts a
+ * cache line: the children of node i, key[4i+1..4i+4], then share one
+ * line.  Every key from key[len] on is all ones (EVKEY_PAD), so the
+ * sift-down always compares four children; a real key can equal the
+ * padding but never precede it, and ties go to the lower index, as in a
+ * plain left-to-right scan.  pl_idx is offset likewise, so that the
+ * payload indices of a node's sixteen grandchildren, pl_idx[16i+5..16i+20],
+ * share one line. */
+enum { KEY_OFFSET = 3, KEY_PAD = 3, IDX_OFFSET = 11, LINE_BYTES = 64 };
+#define EVKEY_PAD (~(evkey_t)0)
+
+static inline evkey_t evkey_make(simtime_t t, uint64_t seq)
 {
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+	return (evkey_t)((uint64_t)t ^ EVKEY_TIME_BIAS) << 64 | seq;
+}
+
+static inline simtime_t evkey_time(evkey_t k)
+{
+	return (simtime_t)((uint64_t)(k >> 64) ^ EVKEY_TIME_BIAS);
 }
 
 void evheap_init(struct evheap *h)
 {
-	h->ev = NULL;
-	h->len = h->cap = 0;
-	h->next_seq = 0;
+	*h = (struct evheap){ .pl_free = UINT32_MAX };
 }
 
 void evheap_free(struct evheap *h)
 {
-	free(h->ev);
+	if (h->key) {
+		free(h->key - KEY_OFFSET);
+		free(h->pl_idx - IDX_OFFSET);
+	}
+	free(h->pl);
 	evheap_init(h);
+}
+
+static void *alloc_lines(size_t bytes, size_t cap)
+{
+	void *p = aligned_alloc(LINE_BYTES, (bytes + LINE_BYTES - 1) / LINE_BYTES * LINE_BYTES);
+	if (!p) {
+		fprintf(stderr, "wirelab: out of memory growing the event queue to %zu events\n", cap);
+		abort();
+	}
+	return p;
 }
 
 static void evheap_grow(struct evheap *h)
 {
 	size_t cap = h->cap ? h->cap * 2 : 1024;
-	struct event *ev = realloc(h->ev, cap * sizeof(*ev));
-	if (!ev) {
+	if (cap >= UINT32_MAX) { /* payload indices are 32-bit, UINT32_MAX ends the free list */
+		fprintf(stderr, "wirelab: the event queue is full at %zu pending events\n", h->cap);
+		abort();
+	}
+	/* realloc() would not keep the alignment */
+	evkey_t *key = (evkey_t *)alloc_lines((KEY_OFFSET + cap + KEY_PAD) * sizeof(*key), cap) + KEY_OFFSET;
+	uint32_t *pl_idx = (uint32_t *)alloc_lines((IDX_OFFSET + cap) * sizeof(*pl_idx), cap) + IDX_OFFSET;
+	if (h->key) {
+		memcpy(key, h->key, h->len * sizeof(*key));
+		memcpy(pl_idx, h->pl_idx, h->len * sizeof(*pl_idx));
+		free(h->key - KEY_OFFSET);
+		free(h->pl_idx - IDX_OFFSET);
+	}
+	for (size_t i = h->len; i < cap + KEY_PAD; i++)
+		key[i] = EVKEY_PAD;
+	struct evpayload *pl = realloc(h->pl, cap * sizeof(*pl));
+	if (!pl) {
 		fprintf(stderr, "wirelab: out of memory growing the event queue to %zu events\n", cap);
 		abort();
 	}
-	h->ev = ev;
+	h->key = key;
+	h->pl_idx = pl_idx;
+	h->pl = pl;
 	h->cap = cap;
 }
 
@@ -53,42 +107,91 @@ void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, v
 {
 	if (h->len == h->cap)
 		evheap_grow(h);
-	struct event e = { .time = t, .seq = seq, .fn = fn, .obj = obj, .arg = arg };
+	uint32_t p = h->pl_free;
+	if (p != UINT32_MAX)
+		h->pl_free = (uint32_t)h->pl[p].arg;
+	else
+		p = h->pl_used++;
+	h->pl[p] = (struct evpayload){ .fn = fn, .obj = obj, .arg = arg };
+
+	evkey_t k = evkey_make(t, seq);
+	evkey_t *key = h->key;
+	uint32_t *pl_idx = h->pl_idx;
 	size_t i = h->len++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 4;
-		if (!ev_before(&e, &h->ev[parent]))
+		if (!(k < key[parent]))
 			break;
-		h->ev[i] = h->ev[parent];
+		key[i] = key[parent];
+		pl_idx[i] = pl_idx[parent];
 		i = parent;
 	}
-	h->ev[i] = e;
+	key[i] = k;
+	pl_idx[i] = p;
+}
+
+/* The index of the least of key[c..c+3], the lowest index among equals,
+ * by selects the compiler turns into conditional moves: no branch to
+ * mispredict on random times. */
+static inline size_t min4(const evkey_t *key, size_t c)
+{
+	size_t a = c + (key[c + 1] < key[c]);
+	size_t b = c + 2 + (key[c + 3] < key[c + 2]);
+	return key[b] < key[a] ? b : a;
 }
 
 bool evheap_pop(struct evheap *h, struct event *out)
 {
 	if (h->len == 0)
 		return false;
-	*out = h->ev[0];
-	struct event last = h->ev[--h->len];
-	size_t n = h->len, i = 0;
+	evkey_t *key = h->key;
+	uint32_t *pl_idx = h->pl_idx;
+	uint32_t p = pl_idx[0];
+	/* The next pop will most likely return the least child of this root.
+	 * Its payload was written when it was pushed, long ago, and is likely
+	 * cold: ask for it now, a whole pop and push ahead. */
+	if (h->len > 1)
+		__builtin_prefetch(&h->pl[pl_idx[min4(key, 1)]]);
+	out->time = evkey_time(key[0]);
+	out->seq = (uint64_t)key[0];
+	out->fn = h->pl[p].fn;
+	out->obj = h->pl[p].obj;
+	out->arg = h->pl[p].arg;
+	h->pl[p].arg = h->pl_free;
+	h->pl_free = p;
+
+	size_t n = --h->len;
+	evkey_t last = key[n];
+	uint32_t last_idx = pl_idx[n];
+	key[n] = EVKEY_PAD;
 	if (n == 0)
 		return true;
+	size_t i = 0;
 	for (;;) {
 		size_t c = 4 * i + 1;
 		if (c >= n)
 			break;
-		size_t best = c;
-		size_t end = c + 4 < n ? c + 4 : n;
-		for (size_t k = c + 1; k < end; k++)
-			if (ev_before(&h->ev[k], &h->ev[best]))
-				best = k;
-		if (!ev_before(&h->ev[best], &last))
+		/* Ask for the grandchildren's lines before comparing: whichever
+		 * child wins, its own children are then on their way.  (Not for
+		 * a last, partial group, whose far lines may lie past the
+		 * array.) */
+		size_t g = 4 * c + 1;
+		if (g + 12 < n) {
+			__builtin_prefetch(&key[g]);
+			__builtin_prefetch(&key[g + 4]);
+			__builtin_prefetch(&key[g + 8]);
+			__builtin_prefetch(&key[g + 12]);
+			__builtin_prefetch(&pl_idx[g]);
+		}
+		size_t best = min4(key, c);
+		if (!(key[best] < last))
 			break;
-		h->ev[i] = h->ev[best];
+		key[i] = key[best];
+		pl_idx[i] = pl_idx[best];
 		i = best;
 	}
-	h->ev[i] = last;
+	key[i] = last;
+	pl_idx[i] = last_idx;
 	return true;
 }
 

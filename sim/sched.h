@@ -1,7 +1,11 @@
 /* The event scheduler: a queue of {time, seq, fn, obj, arg} ordered by
  * (time, seq), where seq is the insertion counter, so events due at the same
  * nanosecond run in the order they were scheduled and every run is
- * deterministic (DESIGN §2).  The queue is an implicit 4-ary min-heap.
+ * deterministic (DESIGN §2).  The queue is an implicit 4-ary min-heap of
+ * 16-byte keys, (time, seq) packed into one unsigned 128-bit number, so a
+ * node's four children fill one 64-byte cache line and their minimum is
+ * found without branches; the rest of each event (fn, obj, arg) waits in a
+ * payload pool that is touched once on push and once on pop.
  *
  * Timers are for things that are re-armed far more often than they fire
  * (retransmission, delayed-ACK and pacing timers).  A timer keeps at most one
@@ -36,9 +40,24 @@ struct event {
 	uint64_t arg;
 };
 
+/* A heap key: (time, seq) as one number, time in the high half with its
+ * sign bit flipped, so unsigned order is (time, seq) order. */
+typedef unsigned __int128 evkey_t;
+#define EVKEY_TIME_BIAS ((uint64_t)1 << 63)
+
+struct evpayload {
+	event_fn fn;
+	void *obj;
+	uint64_t arg;        /* the next free entry's index while on the free list */
+};
+
 struct evheap {
-	struct event *ev;
-	size_t len, cap;
+	evkey_t *key;        /* key[0..len): the heap; all ones from key[len] on */
+	uint32_t *pl_idx;    /* pl_idx[i]: index in pl of key[i]'s payload */
+	struct evpayload *pl;
+	size_t len, cap;     /* events queued; room in key, pl_idx and pl */
+	uint32_t pl_used;    /* pl[0..pl_used) have been handed out at least once */
+	uint32_t pl_free;    /* head of the free list threaded through arg, or UINT32_MAX */
 	uint64_t next_seq;
 };
 
@@ -75,7 +94,7 @@ bool evheap_pop(struct evheap *h, struct event *out);
 static inline size_t evheap_len(const struct evheap *h) { return h->len; }
 static inline simtime_t evheap_peek_time(const struct evheap *h)
 {
-	return h->len ? h->ev[0].time : SIM_NEVER;
+	return h->len ? (simtime_t)((uint64_t)(h->key[0] >> 64) ^ EVKEY_TIME_BIAS) : SIM_NEVER;
 }
 
 /* Scheduling relative to the simulation's clock.  `when` must not be in the

@@ -63,7 +63,7 @@ int sim_run(struct sim *s, simtime_t until)
 		return -1;
 	s->stopping = false;
 	while (!s->stopping) {
-		if (s->heap.len == 0 || s->heap.ev[0].time > until)
+		if (evheap_len(&s->heap) == 0 || evheap_peek_time(&s->heap) > until)
 			break;
 		evheap_pop(&s->heap, &e);
 		s->now = e.time;
