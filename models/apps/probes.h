@@ -42,6 +42,7 @@ struct ping *ping_new(const struct ping_cfg *cfg, struct errbuf *err);
 struct tr_hop {
 	uint32_t addr;        /* 0: no answer */
 	bool reached;         /* the answer came from the destination */
+	bool unreachable;     /* a router said the destination cannot be reached */
 	int nrtt;
 	simtime_t rtt[TR_MAX_PROBES]; /* -1: no answer to that probe */
 };

@@ -31,8 +31,8 @@ static void tr_log_hop(struct traceroute *t, const struct tr_hop *h, int ttl)
 			used += (size_t)snprintf(rtts + used, sizeof(rtts) - used, "%s%.3f", i ? "," : "",
 						 (double)h->rtt[i] / 1e6);
 	}
-	rec_log(t->base.sim, t->base.name, "traceroute", "hop=%d addr=%s node=%s rtt_ms=%s", ttl,
-		addr, name, rtts);
+	rec_log(t->base.sim, t->base.name, "traceroute", "hop=%d addr=%s node=%s rtt_ms=%s%s", ttl,
+		addr, name, rtts, h->unreachable ? " !unreachable" : "");
 }
 
 static void tr_finish(struct traceroute *t)
@@ -51,7 +51,7 @@ static void tr_hop_done(struct traceroute *t)
 	struct tr_hop *h = &t->hops[t->ttl - 1];
 	t->nhops = t->ttl;
 	tr_log_hop(t, h, t->ttl);
-	if (h->reached || t->ttl >= t->cfg.max_hops) {
+	if (h->reached || h->unreachable || t->ttl >= t->cfg.max_hops) {
 		t->reached = h->reached;
 		tr_finish(t);
 		return;
@@ -101,8 +101,13 @@ static void tr_icmp(struct udp_sock *us, const struct packet *icmp, void *ctx)
 		return;
 	h->rtt[i] = t->base.sim->now - t->sent_at[i];
 	h->addr = icmp->ip.src;
-	if (icmp->l4.icmp.type == ICMP_DEST_UNREACH)
-		h->reached = true;
+	if (icmp->l4.icmp.type == ICMP_DEST_UNREACH) {
+		/* the destination's "port unreachable" ends the trace as reached;
+		 * any other unreachable (Linux shows !N, !H ...) ends it too, but
+		 * not reached */
+		h->reached = icmp->l4.icmp.code == ICMP_PORT_UNREACH && icmp->ip.src == t->cfg.to;
+		h->unreachable = !h->reached;
+	}
 	if (++t->answered == t->cfg.probes) {
 		timer_cancel(&t->wait);
 		tr_hop_done(t);

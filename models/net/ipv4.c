@@ -6,6 +6,8 @@
  * Unreachable when there is no route); a host drops it.  Output fills in
  * the source address from the outgoing interface, as Linux does when a
  * socket is not bound to an address. */
+#include <stdio.h>
+
 #include "net.h"
 
 static void deliver_local(struct sim *s, void *obj, uint64_t arg);
@@ -44,6 +46,15 @@ void ip_input(struct node *nd, struct packet *p, struct iface *in)
 		return;
 	}
 	if (!nd->router) {
+		/* transit traffic at a multi-homed host is almost always a
+		 * scenario that meant router(): say so once */
+		if (nd->nifs > 1 && !nd->net->noted_not_router) {
+			char a[16];
+			nd->net->noted_not_router = true;
+			fprintf(stderr, "wirelab: note: node %s dropped a packet for %s: a node() "
+				"does not forward; declare it with router() if it should\n",
+				nd->name, ipv4_fmt(a, p->ip.dst));
+		}
 		net_drop(nd->net, nd->name, "not-for-me", p);
 		return;
 	}

@@ -44,8 +44,9 @@ struct link *link_new(struct net *n, struct node *a, struct node *b, const struc
 		err_set(err, "link %s-%s: rate must be above zero", a->name, b->name);
 		return NULL;
 	}
-	if (cfg->delay_ns < 0) {
-		err_set(err, "link %s-%s: delay must not be negative", a->name, b->name);
+	if (cfg->delay_ns < 0 || cfg->jitter_ns < 0) {
+		err_set(err, "link %s-%s: %s must not be negative", a->name, b->name,
+			cfg->delay_ns < 0 ? "delay" : "jitter");
 		return NULL;
 	}
 	if (cfg->mtu < 68 || cfg->mtu > 65535) {
@@ -87,6 +88,7 @@ struct link *link_new(struct net *n, struct node *a, struct node *b, const struc
 		ifc->plen = plen[k];
 		l->dir[k].rate_bps = cfg->rate_bps;
 		l->dir[k].delay_ns = cfg->delay_ns;
+		l->dir[k].jitter_ns = cfg->jitter_ns;
 	}
 	for (int k = 0; k < 2; k++) {
 		struct iface *ifc = l->end[k];
@@ -99,6 +101,11 @@ struct link *link_new(struct net *n, struct node *a, struct node *b, const struc
 					 ends[1 - k]->name, id);
 				break;
 			}
+		if (cfg->jitter_ns > 0) {
+			char rname[128];
+			snprintf(rname, sizeof(rname), "link:%s:jitter", ifc->name);
+			l->dir[k].jitter_rng = rng_stream(n->sim, rname);
+		}
 		fib_add(&ends[k]->fib, ifc->addr, 32, RT_LOCAL, NULL);
 		fib_add(&ends[k]->fib, ifc->addr, ifc->plen, RT_CONNECTED, ifc);
 		struct qparams none = { 0, NULL };
@@ -188,7 +195,16 @@ static void iface_start_tx(struct iface *ifc)
 		return;
 	}
 	p->link_epoch = l->epoch;
-	sim_at(s, s->now + tx + d->delay_ns, arrive, l->end[1 - ifc->side], (uint64_t)(uintptr_t)p);
+	simtime_t at = s->now + tx + d->delay_ns;
+	if (d->jitter_rng) {
+		/* variable delay, but the wire keeps its order (unlike netem's
+		 * jitter, which reorders) */
+		at += (simtime_t)(rng_uniform(d->jitter_rng) * (double)d->jitter_ns);
+		if (at < d->last_arrive)
+			at = d->last_arrive;
+		d->last_arrive = at;
+	}
+	sim_at(s, at, arrive, l->end[1 - ifc->side], (uint64_t)(uintptr_t)p);
 }
 
 void iface_send(struct iface *ifc, struct packet *p)
@@ -305,6 +321,15 @@ static bool list_lose(struct loss *l, const struct packet *p)
 	return false;
 }
 
+/* Deterministic periodic loss, the model behind TCP response functions
+ * (Mathis et al. 1997; RFC 9438 §5.1): every N-th packet is lost. */
+static bool periodic_lose(struct loss *l, const struct packet *p)
+{
+	(void)p;
+	return ++l->seen % l->every == 0;
+}
+
+static const struct loss_ops periodic_ops = { "periodic", periodic_lose };
 static const struct loss_ops bernoulli_ops = { "bernoulli", bernoulli_lose };
 static const struct loss_ops gilbert_ops = { "gilbert-elliott", gilbert_lose };
 static const struct loss_ops list_ops = { "list", list_lose };
@@ -325,7 +350,16 @@ struct loss *loss_new(struct sim *s, const struct loss_cfg *cfg, const char *str
 			return NULL;
 		}
 	struct loss *l = xcalloc(1, sizeof(*l));
-	l->ops = cfg->kind == LOSS_GILBERT ? &gilbert_ops : cfg->kind == LOSS_LIST ? &list_ops : &bernoulli_ops;
+	l->ops = cfg->kind == LOSS_GILBERT ? &gilbert_ops : cfg->kind == LOSS_LIST ? &list_ops
+		 : cfg->kind == LOSS_PERIODIC ? &periodic_ops : &bernoulli_ops;
+	if (cfg->kind == LOSS_PERIODIC) {
+		if (cfg->every < 1) {
+			free(l);
+			err_set(err, "loss: periodic: every must be at least 1");
+			return NULL;
+		}
+		l->every = cfg->every;
+	}
 	if (cfg->kind == LOSS_LIST) {
 		l->list = xmalloc((size_t)(cfg->nlist ? cfg->nlist : 1) * sizeof(uint64_t));
 		memcpy(l->list, cfg->list, (size_t)cfg->nlist * sizeof(uint64_t));

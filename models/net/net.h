@@ -110,6 +110,9 @@ struct node {
 struct link_dir {
 	uint64_t rate_bps;
 	simtime_t delay_ns;
+	simtime_t jitter_ns;   /* extra delay, uniform in [0, jitter) */
+	simtime_t last_arrive; /* with jitter: no packet overtakes the one before */
+	struct rng *jitter_rng;
 	uint64_t rem;          /* carried remainder of bits*1e9 / rate */
 	struct loss *loss;     /* NULL: lossless */
 };
@@ -144,12 +147,14 @@ struct loss {
 	uint64_t *list;        /* list: the packet numbers to drop, ascending */
 	int nlist, next;
 	uint64_t seen;         /* packets offered to the model so far */
+	uint64_t every;        /* periodic: drop each every-th packet */
 };
 
 #define LOSS_LIST_MAX 256
 
 struct loss_cfg {
-	enum { LOSS_NONE, LOSS_BERNOULLI, LOSS_GILBERT, LOSS_LIST } kind;
+	enum { LOSS_NONE, LOSS_BERNOULLI, LOSS_GILBERT, LOSS_LIST, LOSS_PERIODIC } kind;
+	uint64_t every;        /* LOSS_PERIODIC: drop packets every, 2*every, ... */
 	double p, r, loss_good, loss_bad;
 	/* LOSS_LIST: drop exactly these packets (1 = the first sent this way) */
 	uint64_t list[LOSS_LIST_MAX];
@@ -159,6 +164,7 @@ struct loss_cfg {
 struct link_cfg {
 	uint64_t rate_bps;
 	simtime_t delay_ns;
+	simtime_t jitter_ns;
 	uint32_t mtu;
 	uint32_t cost;
 	struct loss_cfg loss;
@@ -184,6 +190,7 @@ struct net {
 	uint32_t next_flow_id;  /* flows of every transport share one numbering */
 	int m_route, m_drops;   /* recorder ids */
 	const char *pcap_dir;
+	bool noted_not_router;  /* the "a node() does not forward" note is out */
 };
 
 /* The simulation's network, created on first use. */

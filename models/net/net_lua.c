@@ -247,7 +247,7 @@ static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *c
 	if (!lua_istable(L, idx))
 		host_error(L, "%s: loss: expected a probability like 0.01 or "
 			   "{ model = \"gilbert\", p = ..., r = ... }, got %s", what, luaL_typename(L, idx));
-	static const char *const keys[] = { "model", "p", "r", "loss_good", "loss_bad", "packets", NULL };
+	static const char *const keys[] = { "model", "p", "r", "loss_good", "loss_bad", "packets", "every", NULL };
 	host_check_keys(L, idx, "loss", keys);
 	const char *model = host_get_str(L, idx, "loss", "model", "bernoulli");
 	cfg->p = host_get_num(L, idx, "loss", "p", 0, 0, 1);
@@ -265,6 +265,12 @@ static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *c
 			lua_pop(L, 1);
 		}
 		lua_pop(L, 2);
+	} else if (strcmp(model, "periodic") == 0) {
+		/* { model = "periodic", every = 1000 }: packets 1000, 2000, ... */
+		cfg->kind = LOSS_PERIODIC;
+		cfg->every = (uint64_t)host_get_int(L, idx, "loss", "every", 0, 1, INT64_MAX);
+		if (!host_has(L, idx, "every"))
+			host_error(L, "loss: a periodic model needs every = N");
 	} else if (strcmp(model, "bernoulli") == 0) {
 		cfg->kind = LOSS_BERNOULLI;
 	} else if (strcmp(model, "gilbert") == 0 || strcmp(model, "gilbert-elliott") == 0) {
@@ -273,7 +279,7 @@ static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *c
 		cfg->loss_good = host_get_num(L, idx, "loss", "loss_good", 0, 0, 1);
 		cfg->loss_bad = host_get_num(L, idx, "loss", "loss_bad", 1, 0, 1);
 	} else {
-		host_error(L, "loss: unknown model '%s' (models: bernoulli, gilbert, list)", model);
+		host_error(L, "loss: unknown model '%s' (models: bernoulli, gilbert, list, periodic)", model);
 	}
 }
 
@@ -309,7 +315,7 @@ static void schedule_updown(lua_State *L, int opts, struct link *l, const char *
 static int l_link(lua_State *L)
 {
 	static const char *const keys[] = {
-		"rate", "delay", "mtu", "cost", "loss", "queue", "addr", "down_at", "up_at", NULL,
+		"rate", "delay", "jitter", "mtu", "cost", "loss", "queue", "addr", "down_at", "up_at", NULL,
 	};
 	struct node *a = net_lua_checknode(L, 1, "link: first node");
 	struct node *b = net_lua_checknode(L, 2, "link: second node");
@@ -321,6 +327,7 @@ static int l_link(lua_State *L)
 	struct link_cfg cfg = { 0 };
 	cfg.rate_bps = host_get_rate(L, 3, "link", "rate", 0);
 	cfg.delay_ns = host_get_duration(L, 3, "link", "delay", 0);
+	cfg.jitter_ns = host_get_duration(L, 3, "link", "jitter", 0);
 	cfg.mtu = (uint32_t)host_get_int(L, 3, "link", "mtu", 1500, 68, 65535);
 	cfg.cost = (uint32_t)host_get_int(L, 3, "link", "cost", 1, 1, 1000000000);
 	lua_getfield(L, 3, "loss");

@@ -175,6 +175,17 @@ static void log_changes(struct net *n, struct node *nd, const struct rsnap *old,
 	}
 }
 
+/* Adds a computed route unless a static one (or a better kind) holds the
+ * prefix: static routes are never replaced. */
+static void add_route(struct node *nd, uint32_t prefix, int len, enum route_type type, struct iface *out)
+{
+	const struct route *r = fib_get(&nd->fib, prefix, len);
+	if (r && (r->type == RT_STATIC || r->type == RT_LOCAL ||
+		  (r->type == RT_CONNECTED && type == RT_SPF)))
+		return;
+	fib_add(&nd->fib, prefix, len, type, out);
+}
+
 /* ---- the computation ---- */
 
 static void clear_dynamic(struct node *nd)
@@ -184,14 +195,6 @@ static void clear_dynamic(struct node *nd)
 	for (size_t i = 0; i < s.n; i++)
 		fib_remove(&nd->fib, s.v[i].prefix, s.v[i].len);
 	free(s.v);
-}
-
-static void add_route(struct node *nd, uint32_t prefix, int len, enum route_type type, struct iface *out)
-{
-	const struct route *r = fib_get(&nd->fib, prefix, len);
-	if (r && (r->type == RT_STATIC || r->type == RT_LOCAL || r->type == RT_CONNECTED))
-		return;
-	fib_add(&nd->fib, prefix, len, type, out);
 }
 
 void net_routes_compute(struct net *n)
@@ -210,7 +213,7 @@ void net_routes_compute(struct net *n)
 		if (!l->up)
 			continue;
 		for (int k = 0; k < 2; k++)
-			fib_add(&l->end[k]->node->fib, l->end[k]->addr, l->end[k]->plen, RT_CONNECTED, l->end[k]);
+			add_route(l->end[k]->node, l->end[k]->addr, l->end[k]->plen, RT_CONNECTED, l->end[k]);
 	}
 	if (n->spf) {
 		struct spf t = {

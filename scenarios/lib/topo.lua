@@ -61,7 +61,7 @@ end
 
 -- dumbbell { pairs = 2, bottleneck = { rate = "10Mbps", delay = "18ms" or
 --            rtt = "40ms", queue = fifo{...}, loss = ... },
---            access = { rate = "1Gbps", delay = "1ms" } }
+--            access = { rate = "1Gbps", delay = "1ms", jitter = "0ms" } }
 --   s1..sN - left ==bottleneck== right - d1..dN
 -- With bottleneck.rtt, the bottleneck's delay is set so that the base
 -- round-trip time from si to di is rtt: rtt/2 - 2 * access delay each way.
@@ -69,6 +69,7 @@ function topo.dumbbell(o)
   check(o, "topo.dumbbell", { "pairs", "bottleneck", "access" })
   local b = o.bottleneck or error("topo.dumbbell: 'bottleneck' is required", 2)
   local a = o.access or {}
+  check(a, "topo.dumbbell: access", { "rate", "delay", "jitter" })
   local arate = a.rate or "1Gbps"
   local adelay = a.delay or "1ms"
   local bdelay = b.delay
@@ -88,8 +89,8 @@ function topo.dumbbell(o)
   for i = 1, (o.pairs or 1) do
     t.left[i] = node("s" .. i)
     t.right[i] = node("d" .. i)
-    t.links[#t.links + 1] = link(t.left[i], t.routers[1], { rate = arate, delay = adelay })
-    t.links[#t.links + 1] = link(t.routers[2], t.right[i], { rate = arate, delay = adelay })
+    t.links[#t.links + 1] = link(t.left[i], t.routers[1], { rate = arate, delay = adelay, jitter = a.jitter })
+    t.links[#t.links + 1] = link(t.routers[2], t.right[i], { rate = arate, delay = adelay, jitter = a.jitter })
   end
   return t
 end
