@@ -12,11 +12,15 @@
 #include "sim/units.h"
 #include "sim/util.h"
 
-extern const struct qdisc_ops fifo_ops;
+extern const struct qdisc_ops fifo_ops, red_ops, codel_ops, fq_codel_ops, pie_ops;
 
 /* Adding a discipline: one file and one line here. */
 static const struct qdisc_ops *const qdisc_table[] = {
 	&fifo_ops,
+	&red_ops,
+	&codel_ops,
+	&fq_codel_ops,
+	&pie_ops,
 };
 
 const struct qdisc_ops *qdisc_find(const char *name)
@@ -142,10 +146,11 @@ bool qdisc_enqueue(struct qdisc *q, struct packet *pkt, simtime_t now)
 	pkt->enq_ns = now;
 	q->qlen++;
 	q->backlog += pkt->ip.tot_len;
+	q->drop_why = NULL;
 	if (!q->ops->enqueue(q, pkt, now)) {
 		q->qlen--;
 		q->backlog -= pkt->ip.tot_len;
-		count_drop(q, pkt, "overflow");
+		count_drop(q, pkt, q->drop_why ? q->drop_why : "overflow");
 		pkt_free(q->sim, pkt);
 		return false;
 	}

@@ -6,11 +6,16 @@
  * arrival so sojourn time is measured in one place, and write the queue's
  * series; a discipline implements only its policy:
  *   - enqueue() takes the packet and returns true, or returns false to have
- *     the core drop it (the core frees it and counts the drop);
+ *     the core drop it (the core frees it and counts the drop, with the
+ *     reason in drop_why if the discipline set it, else "overflow");
  *   - dequeue() returns the next packet or NULL, and may drop packets at the
  *     head itself through qdisc_drop_queued() (CoDel, PIE, FQ-CoDel do);
  *   - a discipline that drops some *other* queued packet to make room calls
  *     qdisc_drop_queued() on it.
+ * The core calls dequeue() only while packets are queued (Linux calls it
+ * once more on an empty queue); a discipline that keeps state about being
+ * empty (CoDel leaves its dropping state, FQ-CoDel takes drained flows off
+ * its lists) updates it when its last packet leaves.
  * Parameters arrive as key/value pairs (struct qparams) so disciplines know
  * nothing of Lua; qparam_* read them and reject unknown keys. */
 #ifndef WL_QDISC_H
@@ -59,6 +64,7 @@ struct qdisc {
 	const struct qdisc_ops *ops;
 	struct sim *sim;
 	char entity[96];        /* "r1->r2" */
+	const char *drop_why;   /* set by enqueue() before refusing: "early" ... */
 	uint32_t qlen;          /* packets queued */
 	uint64_t backlog;       /* bytes queued */
 	struct qdisc_stats st;
