@@ -104,6 +104,8 @@ static void sink_readable(struct tcp_sock *ts, void *ctx)
 	sink_take(b, tcp_recv(ts, UINT64_MAX, NULL));
 }
 
+static void sink_maybe_done(struct bulk *b, struct tcp_sock *ts);
+
 /* A rate-limited reader: every read_every it may take read_rate * read_every
  * worth of bytes; credit does not pile up beyond two periods. */
 static void sink_read_tick(struct sim *s, void *obj)
@@ -118,25 +120,33 @@ static void sink_read_tick(struct sim *s, void *obj)
 		uint64_t n = tcp_recv(b->rcv, (uint64_t)b->read_credit, NULL);
 		b->read_credit -= (double)n;
 		sink_take(b, n);
+		sink_maybe_done(b, b->rcv);
 	}
 	if (b->rcv)
 		timer_arm(s, &b->t_read, s->now + period);
 }
 
+/* The sender closed and the reader has everything: the flow is complete. */
+static void sink_maybe_done(struct bulk *b, struct tcp_sock *ts)
+{
+	if (!b->peer_closed || tcp_readable(ts) || b->finished)
+		return;
+	b->finished = true;
+	b->finish_time = b->base.sim->now;
+	rec_log(b->base.sim, b->base.name, "flow_done", "%llu bytes in %.6f s", (unsigned long long)b->rcvd,
+		sim_to_sec(b->finish_time - b->base.started_at));
+	tcp_get_info(ts, &b->rcv_final);
+	b->have_rcv_final = true;
+	b->rcv = NULL;
+	tcp_close(ts);
+}
+
 static void sink_peer_closed(struct tcp_sock *ts, void *ctx)
 {
 	struct bulk *b = ctx;
+	b->peer_closed = true;
 	sink_take(b, b->cfg.read_rate_bps ? 0 : tcp_recv(ts, UINT64_MAX, NULL));
-	if (!tcp_readable(ts)) {
-		b->finished = true;
-		b->finish_time = b->base.sim->now;
-		rec_log(b->base.sim, b->base.name, "flow_done", "%llu bytes in %.6f s", (unsigned long long)b->rcvd,
-			sim_to_sec(b->finish_time - b->base.started_at));
-		tcp_get_info(ts, &b->rcv_final);
-		b->have_rcv_final = true;
-		b->rcv = NULL;
-		tcp_close(ts);
-	}
+	sink_maybe_done(b, ts);
 }
 
 static void sink_closed(struct tcp_sock *ts, void *ctx)
@@ -351,7 +361,7 @@ struct bulk *bulk_new(const struct bulk_cfg *cfg, struct errbuf *err)
 		app_stop(&b->base);
 		return NULL;
 	}
-	tcp_listen(b->lst, 16);
+	tcp_listen(b->lst, b->cfg.tcp.backlog);
 	if (cfg->measure_from > 0)
 		timer_arm(s, &b->t_measure, cfg->measure_from);
 	rec_probe_add(s, throughput_metric(s), b->base.name, bulk_sample, b);
@@ -409,6 +419,8 @@ static void rr_conn_drop(struct rr_conn *c)
 		c->ts = NULL;
 		tcp_close(ts);
 	}
+	if (!c->dead)
+		c->rr->ndead++;
 	c->dead = true;
 	c->busy = false;
 }
@@ -513,18 +525,26 @@ static const struct tcp_cb client_cbs = {
 	.peer_closed = rr_client_peer_closed,
 };
 
-/* Frees the records of connections that are gone. */
-static void rr_reap(struct rr_conn **list)
+/* Frees the records of connections that are gone, once they are at least
+ * half of all records (so the sweep costs O(1) per connection). */
+static void rr_reap(struct reqresp *rr)
 {
-	for (struct rr_conn **pp = list; *pp;) {
-		if ((*pp)->dead) {
-			struct rr_conn *c = *pp;
-			*pp = c->next;
-			free(c);
-		} else {
-			pp = &(*pp)->next;
+	if (rr->ndead * 2 < rr->nconns + rr->nservers)
+		return;
+	struct rr_conn **lists[2] = { &rr->conns, &rr->servers };
+	uint64_t *counts[2] = { &rr->nconns, &rr->nservers };
+	for (int k = 0; k < 2; k++)
+		for (struct rr_conn **pp = lists[k]; *pp;) {
+			if ((*pp)->dead) {
+				struct rr_conn *c = *pp;
+				*pp = c->next;
+				free(c);
+				(*counts[k])--;
+				rr->ndead--;
+			} else {
+				pp = &(*pp)->next;
+			}
 		}
-	}
 }
 
 /* One request: on an idle pooled connection, or a new one. */
@@ -542,8 +562,9 @@ static void rr_issue(struct reqresp *rr)
 				rr_send_request(c);
 				return;
 			}
-	rr_reap(&rr->conns);
+	rr_reap(rr);
 	struct rr_conn *c = xcalloc(1, sizeof(*c));
+	rr->nconns++;
 	c->rr = rr;
 	c->busy = true;
 	c->req_start = s->now;
@@ -625,8 +646,9 @@ static void rr_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 {
 	(void)l;
 	struct reqresp *rr = ctx;
-	rr_reap(&rr->servers);
+	rr_reap(rr);
 	struct rr_conn *c = xcalloc(1, sizeof(*c));
+	rr->nservers++;
 	c->rr = rr;
 	c->server = true;
 	c->ts = child;

@@ -25,7 +25,7 @@ struct bulk {
 	struct bulk_cfg cfg;
 	struct tcp_sock *snd, *lst, *rcv;
 	uint64_t queued;             /* bytes handed to TCP */
-	bool all_queued, connected, finished;
+	bool all_queued, connected, finished, peer_closed;
 	int error;
 	simtime_t connect_time, finish_time;
 	/* the sink */
@@ -69,6 +69,7 @@ struct reqresp {
 	struct tcp_sock *lst;
 	struct rr_conn *conns;       /* client connections, busy and idle */
 	struct rr_conn *servers;     /* server connections */
+	uint64_t nconns, nservers, ndead; /* records, and how many are dead */
 	struct timer t_arrive;
 	struct rng *rng;
 	uint64_t issued, completed, failed, connects;

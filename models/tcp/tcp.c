@@ -49,6 +49,9 @@ void tcp_config_default(struct tcp_config *c)
 	c->delayed_ack = true;
 	c->frto = true;                 /* tcp_frto = 2 */
 	c->rack = true;                 /* tcp_recovery = 1 */
+	c->pacing = false;              /* pfifo_fast: no fq, so no pacing */
+	c->cubic_fast_convergence = true;
+	c->hystart = true;              /* tcp_cubic hystart = 1 */
 	c->init_cwnd = 10;              /* RFC 6928, TCP_INIT_CWND */
 	c->rto_min = SIM_MS(200);       /* TCP_RTO_MIN */
 	c->rto_max = SIM_S(120);        /* TCP_RTO_MAX */
@@ -370,10 +373,9 @@ void tcp_rearm_rto(struct tcp_sock *tp)
 			tcp_xmit_timer_arm(tp, XT_NONE, 0);
 		return;
 	}
-	simtime_t rto = tp->rto;
-	/* Linux tcp_rearm_rto: after a TLP or reorder timer, the RTO counts
-	 * from the head's transmission */
-	tcp_xmit_timer_arm(tp, XT_RTO, tp->sim->now + rto);
+	/* one RTO from now, as RFC 6298 §5.3 (Linux also offsets it by the
+	 * head's age after a probe or reorder timer; we do not) */
+	tcp_xmit_timer_arm(tp, XT_RTO, tp->sim->now + tp->rto);
 }
 
 /* ---- RTT and RTO (RFC 6298; Linux tcp_rtt_estimator and tcp_set_rto) ---- */
@@ -435,7 +437,8 @@ void tcp_set_rto(struct tcp_sock *tp)
 	simtime_t rto;
 	if (tp->cfg.rto_rfc6298) {
 		/* RTO = SRTT + max(G, 4 RTTVAR), at least rto_min (RFC 6298 §2.4
-		 * says 1 s; we take the configured minimum) */
+		 * says 1 s; we take the configured minimum).  The clock
+		 * granularity G is 1 ns here, so the max is always 4 RTTVAR. */
 		rto = tp->rfc_srtt + 4 * tp->rfc_rttvar;
 		if (rto < tp->cfg.rto_min)
 			rto = tp->cfg.rto_min;
@@ -481,7 +484,7 @@ static double probe_rwnd(void *o, simtime_t now) { (void)now; return (double)((s
 
 void tcp_probes_add(struct tcp_sock *tp)
 {
-	struct tcp_world *w = tcp_world(tp->sim);
+	struct tcp_world *w = tp->world;
 	static const rec_sample_fn fns[6] = {
 		probe_cwnd, probe_ssthresh, probe_srtt, probe_rto, probe_inflight, probe_rwnd,
 	};
@@ -508,7 +511,7 @@ static void probes_remove(struct tcp_sock *tp)
 /* Writes the series that are recorded "on change". */
 void tcp_record_change(struct tcp_sock *tp)
 {
-	struct tcp_world *w = tcp_world(tp->sim);
+	struct tcp_world *w = tp->world;
 	struct sim *s = tp->sim;
 	if (tp->snd_cwnd != tp->logged_cwnd && rec_on_event(s, w->m_cwnd)) {
 		tp->logged_cwnd = tp->snd_cwnd;
@@ -535,7 +538,7 @@ void tcp_set_state(struct tcp_sock *tp, enum tcp_state st)
 {
 	if (tp->state == st)
 		return;
-	struct tcp_world *w = tcp_world(tp->sim);
+	struct tcp_world *w = tp->world;
 	if (rec_on_event(tp->sim, w->m_state))
 		tcp_log(tp, "tcp_state", "%s -> %s", tcp_state_name(tp->state), tcp_state_name(st));
 	if (st == TCP_ESTABLISHED)
@@ -575,6 +578,7 @@ static void free_event(struct sim *s, void *obj, uint64_t arg)
 		tp->ooo = p->next;
 		pkt_free(tp->sim, p);
 	}
+	tp->ooo_tail = NULL;
 	free(tp->txq.v);
 	if (tp->all_prev)
 		tp->all_prev->all_next = tp->all_next;
@@ -643,6 +647,7 @@ void tcp_time_wait(struct tcp_sock *tp)
 	 * buffers (a host may hold tens of thousands of these) */
 	free(tp->txq.v);
 	tp->txq = (struct tcp_txq){ 0 };
+	tp->ts_head = tp->ts_tail = TS_NONE;
 	tp->packets_out = tp->sacked_out = tp->lost_out = tp->retrans_out = 0;
 	tcp_chunkq_free(&tp->sndq);
 	timer_arm(tp->sim, &tp->t_wait, tp->sim->now + tp->cfg.time_wait);
@@ -659,6 +664,7 @@ static void sock_init(struct tcp_sock *tp, struct node *nd, const struct tcp_con
 	tp->stack = st;
 	tp->node = nd;
 	tp->sim = nd->net->sim;
+	tp->world = tcp_world(tp->sim);
 	tp->cfg = *cfg;
 	tp->cc = cfg->cc ? cfg->cc : cc_default();
 	tp->state = TCP_CLOSED;
@@ -667,10 +673,12 @@ static void sock_init(struct tcp_sock *tp, struct node *nd, const struct tcp_con
 	tp->snd_cwnd = cfg->init_cwnd;
 	tp->snd_ssthresh = 0x7fffffff; /* TCP_INFINITE_SSTHRESH */
 	tp->snd_cwnd_clamp = 0x7fffffff;
+	tp->ts_head = tp->ts_tail = TS_NONE;
 	tp->reordering = 3;            /* TCP_FASTRETRANS_THRESH */
 	tp->rto = cfg->rto_initial;
 	tp->mss = 536;                 /* RFC 9293 default until negotiated */
 	tp->start_ns = tp->sim->now;
+	tp->pacing = cfg->pacing;
 	minmax_reset(&tp->min_rtt, 0, INT64_MAX);
 	tp->ato = cfg->delack_min;
 	timer_init(tp->sim, &tp->t_xmit, xmit_fired, tp);
@@ -775,7 +783,6 @@ static int conn_init(struct tcp_sock *tp)
 	tp->write_seq = tp->iss + 1;
 	tp->sndq_seq = tp->iss + 1;
 	tp->snd_wnd = 0;
-	tcp_world(tp->sim);
 	if (tp->cc->init)
 		tp->cc->init(tp);
 	return 0;
@@ -828,6 +835,7 @@ int tcp_connect(struct tcp_sock *ts, uint32_t raddr, uint16_t rport)
 	int rc = conn_init(ts);
 	if (rc < 0)
 		return rc;
+	ts->start_ns = ts->sim->now; /* the connect time counts from here */
 	if (strncmp(ts->name, "tcp:", 4) == 0)
 		default_name(ts);
 	tcp_hash(ts);
@@ -882,7 +890,7 @@ static void chunkq_push(struct tcp_chunkq *q, uint64_t len, struct pbuf *buf, ui
 		}
 	}
 	if (q->len == q->cap) {
-		uint32_t cap = q->cap ? q->cap * 2 : 8;
+		uint32_t cap = q->cap ? q->cap * 2 : 2;
 		struct tcp_chunk *v = xmalloc(cap * sizeof(*v));
 		for (uint32_t i = 0; i < q->len; i++)
 			v[i] = q->v[(q->head + i) & (q->cap - 1)];
@@ -1199,7 +1207,8 @@ void tcp_get_info(const struct tcp_sock *tp, struct tcp_info *i)
 void tcp_sndbuf_expand(struct tcp_sock *tp)
 {
 	uint32_t segs = tp->snd_cwnd > tp->reordering + 1 ? tp->snd_cwnd : tp->reordering + 1;
-	uint64_t want = 2ull * segs * tp->mss;
+	uint32_t per = tp->cc->sndbuf_expand ? tp->cc->sndbuf_expand(tp) : 2;
+	uint64_t want = (uint64_t)per * segs * tp->mss;
 	if (want > tp->cfg.sndbuf_max)
 		want = tp->cfg.sndbuf_max;
 	if (want > tp->sndbuf)

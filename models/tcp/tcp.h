@@ -49,9 +49,12 @@ struct tcp_config {
 	bool sack, timestamps, window_scaling, ecn, nagle, delayed_ack;
 	bool frto;                  /* F-RTO (RFC 5682), Linux tcp_frto */
 	bool rack;                  /* RACK-TLP (RFC 8985), Linux tcp_recovery */
+	bool pacing;                /* pace at Linux's rate for any CC (as the fq qdisc) */
+	bool cubic_fast_convergence;/* CUBIC's fast convergence (RFC 9438 §4.7) */
+	bool hystart;               /* CUBIC's HyStart */
 	uint32_t init_cwnd;         /* segments, RFC 6928 */
 	simtime_t rto_min, rto_max, rto_initial;
-	bool rto_rfc6298;           /* RTO = SRTT + max(G, 4 RTTVAR) instead of Linux's */
+	bool rto_rfc6298;           /* RTO = SRTT + 4 RTTVAR (G = 1 ns) instead of Linux's */
 	simtime_t delack_min;       /* Linux TCP_DELACK_MIN 40 ms */
 	simtime_t time_wait;        /* Linux TCP_TIMEWAIT_LEN 60 s */
 	simtime_t fin_timeout;      /* orphaned FIN_WAIT_2, Linux tcp_fin_timeout */

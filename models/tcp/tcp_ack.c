@@ -50,6 +50,7 @@ struct ack_state {
 	simtime_t seq_rtt;       /* oldest newly ACKed never-retransmitted segment */
 	simtime_t ca_rtt;        /* newest (S)ACKed never-retransmitted segment */
 	simtime_t sack_rtt;
+	bool lone_runt;          /* one short segment ACKed: maybe a delayed ACK */
 	struct rate_sample rs;
 };
 
@@ -73,6 +74,9 @@ static void mark_lost(struct tcp_sock *tp, struct tcp_txseg *s, struct ack_state
 		if (st)
 			st->lost++;
 	}
+	tcp_tsorted_unlink(tp, s);
+	if (seq_before(s->seq, tp->rtx_hint))
+		tp->rtx_hint = s->seq;
 }
 
 /* ---- RACK (RFC 8985 §6) ---- */
@@ -94,6 +98,7 @@ static void rack_advance(struct tcp_sock *tp, const struct tcp_txseg *s)
 	tp->rack.rtt = rtt;
 	tp->rack.mstamp = s->xmit_time;
 	tp->rack.end_seq = s->end;
+	tp->rack.retrans = s->sacked & SEG_EVER_RETRANS;
 	tp->rack.advanced = true;
 }
 
@@ -111,29 +116,21 @@ static simtime_t rack_reo_wnd(const struct tcp_sock *tp)
 }
 
 /* Marks lost every segment sent before the latest delivered one that has
- * waited rack.rtt + reo_wnd; returns the time to the next candidate. */
+ * waited rack.rtt + reo_wnd; returns the time to the next candidate.  The
+ * walk is over the time-sorted list of segments in flight, oldest first,
+ * and stops at the first one sent after the RACK segment (as Linux's). */
 static simtime_t rack_detect_loss(struct tcp_sock *tp, struct ack_state *st)
 {
 	simtime_t reo = rack_reo_wnd(tp), next = 0, now = tp->sim->now;
-	bool whole = false;
-	for (uint32_t i = 0; i < tp->txq.len; i++) {
-		struct tcp_txseg *s = txq_at(&tp->txq, i);
-		/* beyond the RACK segment, only earlier-sent retransmission
-		 * victims can qualify: stop unless that segment was resent */
-		if (seq_geq(s->seq, tp->rack.end_seq) && !whole) {
-			if (!tp->rack.mstamp)
-				break;
-			whole = true;
-		}
-		if (s->sacked & SEG_SACKED)
-			continue;
-		if ((s->sacked & SEG_LOST) && !(s->sacked & SEG_RETRANS))
-			continue;
+	uint32_t pos = tp->ts_head;
+	while (pos != TS_NONE) {
+		struct tcp_txseg *s = &tp->txq.v[pos];
+		pos = s->tnext;
 		if (!sent_after(tp->rack.mstamp, s->xmit_time, tp->rack.end_seq, s->end))
-			continue;
+			break;
 		simtime_t remaining = tp->rack.rtt + reo - (now - s->xmit_time);
 		if (remaining <= 0)
-			mark_lost(tp, s, st);
+			mark_lost(tp, s, st); /* also leaves the list */
 		else if (remaining > next)
 			next = remaining;
 	}
@@ -197,20 +194,6 @@ static void newreno_mark_lost(struct tcp_sock *tp, bool una_advanced, struct ack
 
 /* ---- SACK blocks (RFC 2018, D-SACK RFC 2883) ---- */
 
-/* First index with seq >= x. */
-static uint32_t txq_lower_bound(const struct tcp_sock *tp, uint32_t x)
-{
-	uint32_t lo = 0, hi = tp->txq.len;
-	while (lo < hi) {
-		uint32_t mid = (lo + hi) / 2;
-		if (seq_before(txq_at(&tp->txq, mid)->seq, x))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static void sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_state *st)
 {
 	uint32_t una = th->ack;
@@ -222,7 +205,7 @@ static void sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_st
 					(th->nsack > 1 && seq_geq(start, th->sack[1].start) &&
 					 seq_leq(end, th->sack[1].end)));
 		if (dsack) {
-			st->flag |= FLAG_DSACKING_ACK;
+					st->flag |= FLAG_DSACKING_ACK;
 			tp->dsack_count++;
 			if (tp->undo_marker && tp->undo_retrans > 0)
 				tp->undo_retrans--;
@@ -240,7 +223,15 @@ static void sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_st
 		}
 		if (!seq_after(end, tp->snd_una) || seq_after(end, tp->snd_nxt) || !seq_before(start, end))
 			continue; /* stale or bogus */
-		for (uint32_t i = txq_lower_bound(tp, start); i < tp->txq.len; i++) {
+		/* skip what the previous ACK already reported (Linux
+		 * recv_sack_cache): usually only the block's right end grew */
+		uint32_t from = start;
+		for (int c = 0; c < tp->nsack_cache; c++) {
+			struct sack_block cb = tp->sack_cache[c];
+			if (seq_leq(cb.start, from) && seq_after(cb.end, from))
+				from = seq_min(cb.end, end);
+		}
+		for (uint32_t i = tcp_txq_lower_bound(tp, from); i < tp->txq.len; i++) {
 			struct tcp_txseg *s = txq_at(&tp->txq, i);
 			if (seq_after(s->end, end))
 				break;
@@ -265,6 +256,7 @@ static void sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_st
 			if (seq_after(s->end, tp->highest_sack) || !tp->sacked_out)
 				tp->highest_sack = s->end;
 			s->sacked |= SEG_SACKED;
+			tcp_tsorted_unlink(tp, s);
 			tp->sacked_out++;
 			tp->delivered++;
 			st->sacked++;
@@ -273,6 +265,9 @@ static void sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_st
 			rack_advance(tp, s);
 		}
 	}
+	tp->nsack_cache = th->nsack;
+	for (int b = 0; b < th->nsack; b++)
+		tp->sack_cache[b] = th->sack[b];
 }
 
 /* ---- the cumulative ACK ---- */
@@ -311,6 +306,7 @@ static void clean_rtx_queue(struct tcp_sock *tp, uint32_t ack, struct ack_state 
 		} else {
 			tp->delivered++;
 			st->acked++;
+			st->lone_runt = s->len < tp->mss;
 			tcp_rate_skb_delivered(tp, s, &st->rs);
 			rack_advance(tp, s);
 		}
@@ -351,7 +347,7 @@ static void ack_update_rtt(struct tcp_sock *tp, const struct tcp_hdr *th, struct
 	tp->backoff = 0; /* RFC 6298 §5: only a valid measurement resets it */
 	tp->rtt_samples++;
 	tp->rtt_sum += m;
-	struct tcp_world *w = tcp_world(tp->sim);
+	struct tcp_world *w = tp->world;
 	if (rec_on_event(tp->sim, w->m_rtt))
 		rec_value(tp->sim, w->m_rtt, tp->name, (double)m);
 }
@@ -478,6 +474,7 @@ static void undo_cwnd_reduction(struct tcp_sock *tp, bool unmark_loss)
 		for (uint32_t i = 0; i < tp->txq.len; i++)
 			txq_at(&tp->txq, i)->sacked &= (uint8_t)~SEG_LOST;
 		tp->lost_out = 0;
+		tcp_tsorted_rebuild(tp);
 	}
 	if (tp->prior_ssthresh) {
 		tp->snd_cwnd = tp->cc->undo_cwnd ? tp->cc->undo_cwnd(tp)
@@ -557,9 +554,9 @@ void tcp_enter_loss(struct tcp_sock *tp)
 			tp->lost_out++;
 			tp->lost++;
 		}
+		tcp_tsorted_unlink(tp, s);
 	}
-	if (!tp->cc->cong_control || tp->snd_cwnd > tcp_packets_in_flight(tp) + 1)
-		tp->snd_cwnd = tcp_packets_in_flight(tp) + 1;
+	tp->snd_cwnd = tcp_packets_in_flight(tp) + 1;
 	tp->snd_cwnd_cnt = 0;
 	tp->cwnd_stamp = tp->sim->now;
 	tcp_set_ca_state(tp, TCP_CA_Loss);
@@ -802,6 +799,10 @@ int tcp_ack(struct tcp_sock *tp, const struct packet *p)
 	}
 	ack_update_rtt(tp, th, &st);
 	st.rs.rtt = st.ca_rtt;
+	/* Linux FLAG_ACK_MAYBE_DELAYED: a lone runt may have waited for the
+	 * receiver's delayed-ACK timer, so its RTT is not to be trusted */
+	st.rs.is_ack_delayed = st.acked == 1 && !st.sacked && st.lone_runt &&
+			       !(st.flag & (FLAG_CA_ALERT | FLAG_SYN_ACKED));
 
 	bool dupack = !(st.flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP));
 	if (!dupack && (st.flag & FLAG_SND_UNA_ADVANCED) && tp->ca_state < TCP_CA_Recovery)

@@ -175,25 +175,39 @@ static void dsack_set(struct tcp_sock *tp, uint32_t start, uint32_t end)
 
 /* ---- data ---- */
 
-/* Queues an out-of-order segment, trimming what is already queued. */
+static uint32_t ooo_end(const struct packet *q)
+{
+	return q->l4.tcp.seq + q->payload_len + ((q->l4.tcp.flags & TH_FIN) ? 1 : 0);
+}
+
+/* Queues an out-of-order segment in sequence order.  Segments usually
+ * arrive in order behind a hole, so appending at the tail is the fast
+ * path; a segment already covered by a queued one is a duplicate. */
 static void ooo_insert(struct tcp_sock *tp, struct packet *p)
 {
 	/* a FIN's sequence number counts, as in Linux's SACK blocks */
-	uint32_t seq = p->l4.tcp.seq, end = seq + p->payload_len + ((p->l4.tcp.flags & TH_FIN) ? 1 : 0);
-	struct packet **pp = &tp->ooo;
-	while (*pp && seq_before((*pp)->l4.tcp.seq, seq))
-		pp = &(*pp)->next;
-	/* fully covered by a queued segment?  then it is a duplicate */
-	for (struct packet *q = tp->ooo; q; q = q->next) {
-		uint32_t qs = q->l4.tcp.seq, qe = qs + q->payload_len;
-		if (seq_leq(qs, seq) && seq_geq(qe, end) && !(p->l4.tcp.flags & TH_FIN && !(q->l4.tcp.flags & TH_FIN))) {
-			dsack_set(tp, seq, end);
-			pkt_free(tp->sim, p);
-			return;
+	uint32_t seq = p->l4.tcp.seq, end = ooo_end(p);
+	struct packet **pp = &tp->ooo, *prev = NULL;
+	if (tp->ooo_tail && seq_geq(seq, ooo_end(tp->ooo_tail))) {
+		prev = tp->ooo_tail;
+		pp = &prev->next;
+	} else {
+		while (*pp && seq_before((*pp)->l4.tcp.seq, seq)) {
+			prev = *pp;
+			pp = &(*pp)->next;
 		}
+	}
+	bool dup = (prev && seq_geq(ooo_end(prev), end)) ||
+		   (*pp && (*pp)->l4.tcp.seq == seq && seq_geq(ooo_end(*pp), end));
+	if (dup) {
+		dsack_set(tp, seq, end);
+		pkt_free(tp->sim, p);
+		return;
 	}
 	p->next = *pp;
 	*pp = p;
+	if (!p->next)
+		tp->ooo_tail = p;
 	tp->ooo_count++;
 	tp->ooo_bytes += p->payload_len;
 	tp->ooo_segs++;
@@ -223,6 +237,8 @@ static bool ooo_drain(struct tcp_sock *tp)
 	while (tp->ooo && seq_leq(tp->ooo->l4.tcp.seq, tp->rcv_nxt)) {
 		struct packet *q = tp->ooo;
 		tp->ooo = q->next;
+		if (!tp->ooo)
+			tp->ooo_tail = NULL;
 		tp->ooo_count--;
 		tp->ooo_bytes -= q->payload_len;
 		uint32_t qend = q->l4.tcp.seq + q->payload_len;
@@ -232,7 +248,6 @@ static bool ooo_drain(struct tcp_sock *tp)
 			fin = true;
 		pkt_free(tp->sim, q);
 	}
-	sack_trim(tp);
 	return fin;
 }
 
@@ -280,6 +295,9 @@ static bool data_queue(struct tcp_sock *tp, struct packet *p, bool *ack_now)
 		fin_now |= ooo_drain(tp);
 		*ack_now = true; /* a hole filled: tell the sender at once */
 	}
+	/* before anything can send an ACK (the app's read may open the
+	 * window): a block at or below rcv_nxt would read as a D-SACK */
+	sack_trim(tp);
 	if (n)
 		tcp_app_readable(tp);
 	if (fin_now && tp->state != TCP_CLOSED)
@@ -295,6 +313,7 @@ static void rcv_fin(struct tcp_sock *tp)
 		return;
 	tp->fin_rcvd = true;
 	tp->rcv_nxt++;
+	sack_trim(tp); /* the FIN's sequence number was in the last block */
 	switch (tp->state) {
 	case TCP_SYN_RCVD:
 	case TCP_ESTABLISHED:
@@ -393,7 +412,7 @@ static void synsent_input(struct tcp_sock *tp, struct packet *p)
 		tp->snd_wl1 = th->seq;
 		tp->snd_wl2 = th->ack;
 		established(tp);
-		if (rec_on_event(tp->sim, tcp_world(tp->sim)->m_state))
+		if (rec_on_event(tp->sim, tp->world->m_state))
 			tcp_log(tp, "connected", "in %.6f s", sim_to_sec(tp->sim->now - tp->start_ns));
 		uint64_t before = tp->segs_out;
 		if (tp->cb.connected && !tp->orphan)
@@ -424,8 +443,8 @@ static bool seq_acceptable(const struct tcp_sock *tp, uint32_t seq, uint32_t len
 	 * advertised, not after the window */
 	uint32_t wnd = seq_after(tp->rcv_wup + tp->rcv_wnd, tp->rcv_nxt)
 			       ? tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt : 0;
-	if (seq_before(seq + len, tp->rcv_wup) && len)
-		return false;
+	if (seq_before(seq + len, tp->rcv_wup))
+		return false; /* all old, a zero-window probe too: answer with an ACK */
 	return !seq_after(seq, tp->rcv_nxt + wnd);
 }
 
@@ -551,7 +570,7 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 			accept_child(tp);
 		} else {
 			/* an active open that met the peer's SYN: connected now */
-			if (rec_on_event(tp->sim, tcp_world(tp->sim)->m_state))
+			if (rec_on_event(tp->sim, tp->world->m_state))
 				tcp_log(tp, "connected", "in %.6f s (simultaneous open)",
 					sim_to_sec(tp->sim->now - tp->start_ns));
 			if (tp->cb.connected && !tp->orphan)

@@ -29,7 +29,7 @@ static const char CONN_MT[] = "wirelab.tcpconn";
 
 const char *const tcp_lua_option_keys[] = {
 	"cc", "sack", "timestamps", "window_scaling", "ecn", "nagle", "delayed_ack", "frto",
-	"rack", "init_cwnd", "rto_min", "rto_max", "rto_initial", "rto_rfc6298", "delack_min",
+	"rack", "pacing", "fast_convergence", "hystart", "init_cwnd", "rto_min", "rto_max", "rto_initial", "rto_rfc6298", "delack_min",
 	"time_wait", "fin_timeout", "syn_retries", "synack_retries", "retries2", "sndbuf",
 	"sndbuf_max", "rcvbuf", "rcvbuf_max", "autotune", "mss", "backlog", NULL,
 };
@@ -84,6 +84,9 @@ void tcp_lua_config(lua_State *L, int idx, const char *what, struct tcp_config *
 	c->delayed_ack = host_get_bool(L, idx, what, "delayed_ack", c->delayed_ack);
 	c->frto = host_get_bool(L, idx, what, "frto", c->frto);
 	c->rack = host_get_bool(L, idx, what, "rack", c->rack);
+	c->pacing = host_get_bool(L, idx, what, "pacing", c->pacing);
+	c->cubic_fast_convergence = host_get_bool(L, idx, what, "fast_convergence", c->cubic_fast_convergence);
+	c->hystart = host_get_bool(L, idx, what, "hystart", c->hystart);
 	c->init_cwnd = (uint32_t)host_get_int(L, idx, what, "init_cwnd", c->init_cwnd, 1, 1000000);
 	c->rto_min = host_get_duration(L, idx, what, "rto_min", c->rto_min);
 	c->rto_max = host_get_duration(L, idx, what, "rto_max", c->rto_max);
@@ -270,8 +273,9 @@ static void take_callbacks(lua_State *L, int idx, struct lconn *c)
 	}
 }
 
-/* keys = tcp_lua_option_keys + extra, NULL-terminated, for host_check_keys */
-static void check_keys(lua_State *L, int idx, const char *what, const char *const extra[])
+/* keys = tcp_lua_option_keys + extra (+ callbacks), for host_check_keys */
+static void check_keys_cb(lua_State *L, int idx, const char *what, const char *const extra[],
+			  bool callbacks)
 {
 	const char *keys[96];
 	int n = 0;
@@ -279,10 +283,15 @@ static void check_keys(lua_State *L, int idx, const char *what, const char *cons
 		keys[n++] = extra[i];
 	for (int i = 0; tcp_lua_option_keys[i]; i++)
 		keys[n++] = tcp_lua_option_keys[i];
-	for (int i = 0; i < CB_N; i++)
+	for (int i = 0; callbacks && i < CB_N; i++)
 		keys[n++] = cb_names[i];
 	keys[n] = NULL;
 	host_check_keys(L, idx, what, keys);
+}
+
+static void check_keys(lua_State *L, int idx, const char *what, const char *const extra[])
+{
+	check_keys_cb(L, idx, what, extra, true);
 }
 
 /* tcp.listen { node =, port =, backlog =, on_accept = ..., <tcp options> } */
@@ -384,7 +393,7 @@ static int l_connect(lua_State *L)
 static int l_defaults(lua_State *L)
 {
 	static const char *const extra[] = { NULL };
-	check_keys(L, 1, "tcp.defaults", extra);
+	check_keys_cb(L, 1, "tcp.defaults", extra, false);
 	tcp_lua_config(L, 1, "tcp.defaults", &lworld(L)->defaults);
 	return 0;
 }

@@ -18,31 +18,126 @@ struct pbuf *tcp_sndq_bytes(struct tcp_sock *tp, uint64_t off, uint32_t len);
 
 /* ---- the retransmission queue ---- */
 
+void tcp_tsorted_append(struct tcp_sock *tp, struct tcp_txseg *s)
+{
+	struct tcp_txq *q = &tp->txq;
+	uint32_t pos = txq_pos(q, s);
+	if (s->tlinked)
+		tcp_tsorted_unlink(tp, s);
+	s->tlinked = true;
+	s->tnext = TS_NONE;
+	s->tprev = tp->ts_tail;
+	if (tp->ts_tail != TS_NONE)
+		q->v[tp->ts_tail].tnext = pos;
+	else
+		tp->ts_head = pos;
+	tp->ts_tail = pos;
+}
+
+void tcp_tsorted_unlink(struct tcp_sock *tp, struct tcp_txseg *s)
+{
+	struct tcp_txq *q = &tp->txq;
+	if (!s->tlinked)
+		return;
+	if (s->tprev != TS_NONE)
+		q->v[s->tprev].tnext = s->tnext;
+	else
+		tp->ts_head = s->tnext;
+	if (s->tnext != TS_NONE)
+		q->v[s->tnext].tprev = s->tprev;
+	else
+		tp->ts_tail = s->tprev;
+	s->tlinked = false;
+}
+
+static int cmp_xmit(const void *a, const void *b, void *ctx)
+{
+	const struct tcp_txq *q = ctx;
+	const struct tcp_txseg *x = &q->v[*(const uint32_t *)a], *y = &q->v[*(const uint32_t *)b];
+	if (x->xmit_time != y->xmit_time)
+		return x->xmit_time < y->xmit_time ? -1 : 1;
+	return seq_before(x->end, y->end) ? -1 : seq_after(x->end, y->end);
+}
+
+/* After an undo un-marks losses: every segment in flight and not SACKed,
+ * by transmission time (rare, so a sort will do). */
+void tcp_tsorted_rebuild(struct tcp_sock *tp)
+{
+	struct tcp_txq *q = &tp->txq;
+	uint32_t *pos = xmalloc((q->len ? q->len : 1) * sizeof(*pos));
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < q->len; i++) {
+		struct tcp_txseg *s = txq_at(q, i);
+		s->tlinked = false;
+		if (!(s->sacked & SEG_SACKED) && (!(s->sacked & SEG_LOST) || (s->sacked & SEG_RETRANS)))
+			pos[n++] = txq_pos(q, s);
+	}
+	/* insertion sort by (xmit_time, end): the order is nearly right already */
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && cmp_xmit(&pos[j - 1], &pos[j], q) > 0; j--) {
+			uint32_t t = pos[j];
+			pos[j] = pos[j - 1];
+			pos[j - 1] = t;
+		}
+	tp->ts_head = tp->ts_tail = TS_NONE;
+	for (uint32_t i = 0; i < n; i++)
+		tcp_tsorted_append(tp, &q->v[pos[i]]);
+	free(pos);
+}
+
 void tcp_txq_push(struct tcp_sock *tp, const struct tcp_txseg *s)
 {
 	struct tcp_txq *q = &tp->txq;
 	if (q->len == q->cap) {
-		uint32_t cap = q->cap ? q->cap * 2 : 16;
+		/* grow, and move the time-sorted links to the new positions */
+		uint32_t cap = q->cap ? q->cap * 2 : 4;
 		struct tcp_txseg *v = xmalloc(cap * sizeof(*v));
 		for (uint32_t i = 0; i < q->len; i++)
 			v[i] = *txq_at(q, i);
+		uint32_t oldcap = q->cap, head = q->head;
+#define REMAP(p) ((p) == TS_NONE ? TS_NONE : (((p) - head) & (oldcap - 1)))
+		for (uint32_t i = 0; i < q->len; i++) {
+			v[i].tprev = REMAP(v[i].tprev);
+			v[i].tnext = REMAP(v[i].tnext);
+		}
+		tp->ts_head = REMAP(tp->ts_head);
+		tp->ts_tail = REMAP(tp->ts_tail);
+#undef REMAP
 		free(q->v);
 		q->v = v;
 		q->cap = cap;
 		q->head = 0;
 	}
-	*txq_at(q, q->len) = *s;
+	struct tcp_txseg *slot = txq_at(q, q->len);
+	*slot = *s;
+	slot->tlinked = false;
 	q->len++;
 	tp->packets_out++;
+	tcp_tsorted_append(tp, slot);
 }
 
 void tcp_txq_pop(struct tcp_sock *tp)
 {
 	struct tcp_txq *q = &tp->txq;
+	tcp_tsorted_unlink(tp, txq_at(q, 0));
 	q->head = (q->head + 1) & (q->cap - 1);
 	q->len--;
 	tp->packets_out--;
 }
+
+uint32_t tcp_txq_lower_bound(const struct tcp_sock *tp, uint32_t x)
+{
+	uint32_t lo = 0, hi = tp->txq.len;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (seq_before(txq_at(&tp->txq, mid)->seq, x))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 
 /* ---- the receive window we advertise ---- */
 
@@ -98,7 +193,7 @@ static void ack_sent(struct tcp_sock *tp)
  * sequence numbers relative to the initial ones. */
 static void trace_segment(struct tcp_sock *tp, const struct packet *p, bool retrans)
 {
-	struct tcp_world *w = tcp_world(tp->sim);
+	struct tcp_world *w = tp->world;
 	if (!rec_on_event(tp->sim, w->m_seg))
 		return;
 	const struct tcp_hdr *th = &p->l4.tcp;
@@ -161,7 +256,12 @@ static void transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t fl
 		}
 		if (tp->sack_ok && (tp->nsack || tp->dsack_pending)) {
 			int max = tp->ts_ok ? 3 : 4, n = 0;
-			if (tp->dsack_pending) {
+			/* the blocks must not push the segment past the MSS the
+			 * path takes (a full data segment, resent, has no room) */
+			int room = ((int)tp->mss - (int)len - 4) / 8;
+			if (room < max)
+				max = room < 0 ? 0 : room;
+			if (tp->dsack_pending && n < max) {
 				th->sack[n++] = tp->dsack;
 				tp->dsack_pending = false;
 			}
@@ -259,8 +359,9 @@ static void pacing_account(struct tcp_sock *tp, uint32_t len)
 	if (!tp->pacing || !tp->pacing_rate)
 		return;
 	/* Linux tcp_update_skb_after_send: the next departure is one packet's
-	 * worth of time at the pacing rate after this one */
-	uint64_t bytes = (uint64_t)len + TCP_HDR_LEN + IP_HDR_LEN;
+	 * worth of time at the pacing rate after this one (skb->len there is
+	 * the TCP segment: header, options and data) */
+	uint64_t bytes = (uint64_t)len + TCP_HDR_LEN + (tp->ts_ok ? 12 : 0);
 	simtime_t gap = (simtime_t)(bytes * 1000000000ull / tp->pacing_rate);
 	simtime_t base = tp->next_send > tp->sim->now ? tp->next_send : tp->sim->now;
 	tp->next_send = base + gap;
@@ -322,6 +423,19 @@ static bool paced(struct tcp_sock *tp)
 	return true;
 }
 
+/* Linux tcp_current_mss: the data a new segment may carry now, leaving
+ * room for the SACK blocks we have to report. */
+static uint32_t current_mss(const struct tcp_sock *tp)
+{
+	if (!tp->sack_ok || (!tp->nsack && !tp->dsack_pending))
+		return tp->mss;
+	int n = tp->nsack + (tp->dsack_pending ? 1 : 0), max = tp->ts_ok ? 3 : 4;
+	if (n > max)
+		n = max;
+	uint32_t opt = 4 + 8u * (uint32_t)n;
+	return tp->mss > opt + 64 ? tp->mss - opt : tp->mss;
+}
+
 void tcp_write_xmit(struct tcp_sock *tp)
 {
 	if (tp->state < TCP_ESTABLISHED || tp->state == TCP_TIME_WAIT || tp->freed)
@@ -336,7 +450,8 @@ void tcp_write_xmit(struct tcp_sock *tp)
 			break;
 		}
 		uint32_t unsent = seq_before(tp->snd_nxt, tp->write_seq) ? tp->write_seq - tp->snd_nxt : 0;
-		uint32_t len = unsent < tp->mss ? unsent : tp->mss;
+		uint32_t mss = current_mss(tp);
+		uint32_t len = unsent < mss ? unsent : mss;
 		/* the peer's window: a whole segment must fit (Linux
 		 * tcp_snd_wnd_test); a bare FIN always goes */
 		if (len && seq_after(tp->snd_nxt + len, tcp_wnd_end(tp)))
@@ -344,7 +459,7 @@ void tcp_write_xmit(struct tcp_sock *tp)
 		/* Nagle (RFC 896, RFC 9293 §3.7.4): a short segment waits while
 		 * data is unacknowledged, unless it carries the FIN */
 		bool fin_with_it = tp->shut_wr && tp->snd_nxt + len == tp->write_seq;
-		if (len < tp->mss && tp->cfg.nagle && tp->packets_out && !fin_with_it)
+		if (len < mss && tp->cfg.nagle && tp->packets_out && !fin_with_it)
 			break;
 		send_new(tp, len);
 		sent = true;
@@ -376,6 +491,7 @@ void tcp_retransmit_seg(struct tcp_sock *tp, uint32_t idx)
 		s->sacked |= SEG_RETRANS;
 		tp->retrans_out++;
 	}
+	tcp_tsorted_append(tp, s); /* it is the newest sent now */
 	s->sacked |= SEG_EVER_RETRANS;
 	s->txcount++;
 	s->xmit_time = tp->sim->now;
@@ -387,30 +503,30 @@ void tcp_retransmit_seg(struct tcp_sock *tp, uint32_t idx)
 		tp->retrans_stamp = tp->sim->now;
 	if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR)
 		tp->prr_out++;
-	if (rec_on_event(tp->sim, tcp_world(tp->sim)->m_state))
+	if (rec_on_event(tp->sim, tp->world->m_state))
 		tcp_log(tp, "retransmit", "seq=%u len=%u", s->seq - tp->iss, s->len);
 	pacing_account(tp, s->len);
 	tp->lsndtime = tp->sim->now;
 }
 
 /* Linux tcp_xmit_retransmit_queue: resend segments marked lost, oldest
- * first, while the congestion window allows. */
+ * first, while the congestion window allows; the scan starts at rtx_hint. */
 void tcp_xmit_retransmit_queue(struct tcp_sock *tp)
 {
 	if (!tp->lost_out || tp->freed)
 		return;
-	for (uint32_t i = 0; i < tp->txq.len; i++) {
+	uint32_t i = tcp_txq_lower_bound(tp, tp->rtx_hint);
+	for (; i < tp->txq.len; i++) {
 		struct tcp_txseg *s = txq_at(&tp->txq, i);
 		if ((s->sacked & (SEG_LOST | SEG_SACKED | SEG_RETRANS)) != SEG_LOST)
 			continue;
-		if (tcp_packets_in_flight(tp) >= tp->snd_cwnd)
-			break;
-		if (paced(tp))
+		if (tcp_packets_in_flight(tp) >= tp->snd_cwnd || paced(tp))
 			break;
 		tcp_retransmit_seg(tp, i);
 		if (i == 0)
 			tcp_rearm_rto(tp);
 	}
+	tp->rtx_hint = i < tp->txq.len ? txq_at(&tp->txq, i)->seq : tp->snd_nxt;
 }
 
 /* ---- ACKs, FIN, RST ---- */

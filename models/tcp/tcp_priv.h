@@ -50,7 +50,12 @@ struct tcp_txseg {
 	uint64_t tx_delivered;
 	simtime_t tx_delivered_mstamp, tx_first_tx_mstamp;
 	bool tx_app_limited;
+	/* the time-sorted list of segments in flight and not SACKed or marked
+	 * lost (Linux tsorted_sent_queue): ring positions, TS_NONE ends it */
+	bool tlinked;
+	uint32_t tprev, tnext;
 };
+#define TS_NONE UINT32_MAX
 
 /* A ring of tcp_txseg in sequence order; capacity a power of two. */
 struct tcp_txq {
@@ -80,10 +85,13 @@ enum tcp_xmit_timer { XT_NONE, XT_RTO, XT_PROBE0, XT_TLP, XT_REO };
 
 struct tcp_stack;
 
+struct tcp_world;
+
 struct tcp_sock {
 	struct tcp_stack *stack;
 	struct node *node;
 	struct sim *sim;
+	struct tcp_world *world;  /* metric ids, looked up once */
 	struct tcp_config cfg;
 	const struct cc_ops *cc;
 	_Alignas(8) unsigned char cc_priv[CC_PRIV_SIZE];
@@ -132,6 +140,7 @@ struct tcp_sock {
 	uint64_t sndbuf;
 	struct tcp_chunkq rcvq;
 	struct packet *ooo;       /* out-of-order segments, by sequence */
+	struct packet *ooo_tail;
 	uint32_t ooo_count;
 	uint64_t ooo_bytes;
 	uint64_t rcvbuf;
@@ -153,6 +162,15 @@ struct tcp_sock {
 	uint32_t packets_out, sacked_out, lost_out, retrans_out;
 	uint32_t highest_sack;    /* end of the highest SACKed segment */
 	uint32_t dupacks;         /* without SACK: duplicate ACKs this episode */
+	/* So that ACK processing costs what changed, not the whole window
+	 * (Linux keeps hints and lists likewise):
+	 *   rtx_hint   no segment below it is lost and waiting to be resent
+	 *   ts_head/ts_tail  the time-sorted list RACK walks, oldest first
+	 *   sack_cache the SACK blocks of the previous ACK, already applied */
+	uint32_t rtx_hint;
+	uint32_t ts_head, ts_tail;
+	struct sack_block sack_cache[TCP_MAX_SACK];
+	int nsack_cache;
 
 	/* congestion control (segments) */
 	uint32_t snd_cwnd, snd_ssthresh, snd_cwnd_cnt, snd_cwnd_clamp;
@@ -187,6 +205,7 @@ struct tcp_sock {
 		uint32_t end_seq;
 		simtime_t rtt;
 		bool advanced;
+		bool retrans;       /* that segment had been retransmitted */
 		bool reord;         /* reordering has been seen */
 		uint8_t reo_wnd_steps;
 		uint32_t dsack_seen_seq;
@@ -335,6 +354,17 @@ void tcp_pace_fired(struct sim *s, void *obj);
 /* tcp_input.c */
 void tcp_input(struct node *nd, struct packet *p);
 void tcp_icmp_error(struct node *nd, const struct packet *icmp);
+
+/* The first index of txq whose segment starts at or after seq. */
+uint32_t tcp_txq_lower_bound(const struct tcp_sock *tp, uint32_t seq);
+/* The time-sorted list: add at the newest end, remove, rebuild. */
+void tcp_tsorted_append(struct tcp_sock *tp, struct tcp_txseg *s);
+void tcp_tsorted_unlink(struct tcp_sock *tp, struct tcp_txseg *s);
+void tcp_tsorted_rebuild(struct tcp_sock *tp);
+static inline uint32_t txq_pos(const struct tcp_txq *q, const struct tcp_txseg *s)
+{
+	return (uint32_t)(s - q->v);
+}
 
 /* tcp_ack.c */
 int tcp_ack(struct tcp_sock *tp, const struct packet *p);

@@ -13,8 +13,8 @@ run("30s")
 
 local rtos = query("select t_ns, detail from events where kind = 'rto' order by t_ns")
 assert(#rtos >= 4, "expected several timeouts during a 5 s outage, got " .. #rtos)
--- each logged RTO is the doubled value for the next attempt; consecutive
--- timeouts are spaced by the previous RTO: gaps double exactly
+-- each logged rto_ns is the timeout that just expired; consecutive timeouts
+-- are spaced by the doubled RTO, so the gaps double exactly
 local prev_gap
 for i = 2, #rtos do
   local gap = rtos[i].t_ns - rtos[i - 1].t_ns

@@ -5,11 +5,14 @@
 
 #include "cc.h"
 
-extern const struct cc_ops reno_ops, newreno_ops;
+extern const struct cc_ops reno_ops, newreno_ops, cubic_ops, vegas_ops, bbr_ops;
 
 static const struct cc_ops *const cc_table[] = {
 	&reno_ops,
 	&newreno_ops,
+	&cubic_ops,
+	&vegas_ops,
+	&bbr_ops,
 };
 
 const struct cc_ops *cc_find(const char *name)
@@ -28,9 +31,8 @@ void cc_names(char *buf, size_t n)
 		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", cc_table[i]->name);
 }
 
-/* Linux's default is cubic; until it exists here, reno. */
+/* Linux's default (net.ipv4.tcp_congestion_control) */
 const struct cc_ops *cc_default(void)
 {
-	const struct cc_ops *c = cc_find("cubic");
-	return c ? c : &reno_ops;
+	return &cubic_ops;
 }

@@ -83,6 +83,8 @@ struct cc_ops {
 	void (*cwnd_event)(struct tcp_sock *tp, enum cc_event ev);
 	void (*pkts_acked)(struct tcp_sock *tp, const struct ack_sample *s);
 	uint32_t (*undo_cwnd)(struct tcp_sock *tp);
+	/* Send buffer in cwnds (Linux sndbuf_expand; default 2). */
+	uint32_t (*sndbuf_expand)(struct tcp_sock *tp);
 	/* How recovery behaves without SACK: false for NewReno (RFC 6582),
 	 * true for Reno (RFC 5681: leave recovery at the first new ACK). */
 	bool reno_recovery;
