@@ -1152,9 +1152,11 @@ int host_main(const struct host_opts *opts)
 		lua_pushlightuserdata(L, &err);
 		lua_pushcclosure(L, open_module, 2);
 		if (lua_pcall(L, 0, 0, 1) != LUA_OK) {
-			fprintf(stderr, "wirelab: module %s: %s\n", opts->modules[i]->name,
-				err.msg[0] ? err.msg : lua_tostring(L, -1));
-			goto out;
+			/* through report: the run is marked failed and the
+			 * results file closed */
+			errmsg = lua_pushfstring(L, "module %s: %s", opts->modules[i]->name,
+						 err.msg[0] ? err.msg : lua_tostring(L, -1));
+			goto report;
 		}
 		lua_settop(L, 0);
 	}
