@@ -29,7 +29,25 @@ static const char *const schema =
 	"  run_id INTEGER, entity TEXT, qdisc TEXT, params TEXT, enqueued INTEGER,"
 	"  dequeued INTEGER, dropped INTEGER, marked INTEGER, bytes_dropped INTEGER,"
 	"  max_pkts INTEGER, max_bytes INTEGER,"
-	"  PRIMARY KEY (run_id, entity));";
+	"  PRIMARY KEY (run_id, entity));"
+	/* Sweeps (sim/sweep.c): one row per run of a sweep.  point is the JSON
+	 * of the swept parameters, rep the replication (0-based, seed =
+	 * base seed + rep), job the run's place in the sweep's cross product
+	 * (1-based), spec the sweep's definition (merge joins rows with equal
+	 * spec into one sweep), cmd the `wirelab run` command of the run. */
+	"CREATE TABLE IF NOT EXISTS sweeps ("
+	"  sweep_id INTEGER, run_id INTEGER, point TEXT, rep INTEGER, seed INTEGER,"
+	"  status TEXT, error TEXT, cmd TEXT, job INTEGER, spec TEXT,"
+	"  PRIMARY KEY (sweep_id, run_id));"
+	/* Statistics (sim/stats.c): per run, and per sweep point across the
+	 * point's replications.  key is '' for a metric of the whole run. */
+	"CREATE TABLE IF NOT EXISTS run_stats ("
+	"  run_id INTEGER, metric TEXT, key TEXT, value REAL,"
+	"  PRIMARY KEY (run_id, metric, key));"
+	"CREATE TABLE IF NOT EXISTS summary ("
+	"  sweep_id INTEGER, point TEXT, metric TEXT, key TEXT, n INTEGER,"
+	"  mean REAL, ci95 REAL,"
+	"  PRIMARY KEY (sweep_id, point, metric, key));";
 
 static const char *const indexes =
 	"CREATE INDEX IF NOT EXISTS series_by_metric ON series (run_id, metric, entity, t_ns);"
@@ -100,6 +118,12 @@ fail:
 	sqlite3_close(db->h);
 	free(db);
 	return NULL;
+}
+
+int db_index(struct db *db)
+{
+	db_flush(db);
+	return exec(db, indexes);
 }
 
 int db_flush(struct db *db)

@@ -2,7 +2,12 @@
  * sweep.  Rows are written inside long transactions that are committed every
  * DB_BATCH rows and at the end; the runs row is committed at once with
  * status 'running', so a killed run leaves a readable file that says it did
- * not finish.  Columns may be added, never renamed. */
+ * not finish.  Columns may be added, never renamed.
+ *
+ * Tables: runs, flows, series, events, queues (written by a run); sweeps
+ * (sim/sweep.c: which point, replication and seed each run of a sweep
+ * is), run_stats and summary (sim/stats.c: statistics derived from the
+ * others, recomputed by sweep, merge and report). */
 #ifndef WL_DB_H
 #define WL_DB_H
 
@@ -30,8 +35,9 @@ struct db_queue {
 	int64_t max_pkts, max_bytes;
 };
 
-/* Creates the file (and its schema) or opens an existing result file to add
- * runs to it. */
+/* Creates the file and its schema (or opens an existing one and adds the
+ * tables it lacks); `wirelab run` removes any old file first, so a run's
+ * file holds that run alone, while sweep and merge add runs to one file. */
 struct db *db_open(const char *path, struct errbuf *err);
 /* Commits, builds indexes, and leaves a self-contained file (no WAL). */
 int db_close(struct db *db, struct errbuf *err);
@@ -49,6 +55,10 @@ void db_event(struct db *db, int64_t run, int64_t t_ns, const char *entity,
 	      const char *kind, const char *detail);
 void db_flow(struct db *db, int64_t run, const struct db_flow *f);
 void db_queue(struct db *db, int64_t run, const struct db_queue *q);
+
+/* Builds the read indexes now (db_close always does); for tools that
+ * query a file they are still writing.  0 or -1. */
+int db_index(struct db *db);
 
 /* Commits what is pending; 0 or -1 (the first failure is kept, see
  * db_error). */

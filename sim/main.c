@@ -5,6 +5,10 @@
  *   wirelab run SCRIPT [-p name=value]... [--seed N] [--out FILE.db]
  *                      [--pcap DIR] [--quiet]
  *   wirelab plot FILE.db [--run N] [--out DIR]
+ *   wirelab sweep SCRIPT -p name=v1,v2,... [-p ...] [--reps N] [--jobs N]
+ *                 [--seed S] --out FILE.db [--emit-jobs] [--quiet]
+ *   wirelab merge OUT.db IN.db...
+ *   wirelab report FILE.db [--out DIR]
  *   wirelab --help | --version
  */
 #include <errno.h>
@@ -14,7 +18,10 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "merge.h"
 #include "plot.h"
+#include "report.h"
+#include "sweep.h"
 
 extern const struct host_module queue_module, net_module, tcp_module, apps_module;
 
@@ -39,9 +46,29 @@ static const char usage[] =
 	"      Draws the figures a result file has data for (PNG and SVG) with the\n"
 	"      gnuplot templates in analysis/ (default: the last run, into DIR =\n"
 	"      FILE's name without .db).\n"
+	"  wirelab sweep SCRIPT -p name=v1,v2,... [-p ...] [--reps N] [--jobs N]\n"
+	"                       [--seed S] --out FILE.db [--emit-jobs] [--quiet]\n"
+	"      Runs the cross product of the -p value lists, each point --reps\n"
+	"      times (seeds S, S+1, ...; default S=1, N=1), as separate processes,\n"
+	"      --jobs at a time (default 1), and collects them in FILE.db with a\n"
+	"      table sweeps (point, rep, seed, status of each run) and a table\n"
+	"      summary (mean and 95 % confidence interval per point).  A value\n"
+	"      with commas goes in brackets: -p cc=[cubic,bbr],reno.  A failed run\n"
+	"      is recorded and the sweep goes on (exit status 1).  --emit-jobs\n"
+	"      prints the runs as shell commands (GNU parallel, a Slurm array):\n"
+	"      this command with --job K, writing FILE.d/run-K.db; then, as a\n"
+	"      comment, the wirelab merge command that collects them.\n"
+	"  wirelab merge OUT.db IN.db... [--quiet]\n"
+	"      Folds result files into OUT.db (created if needed), renumbering\n"
+	"      runs and sweeps; job files of one sweep become that sweep again.\n"
+	"  wirelab report FILE.db [--out DIR]\n"
+	"      Recomputes the statistics and writes DIR/index.html (default: FILE's\n"
+	"      name without .db, plus -report) with every run, the summary table\n"
+	"      and the figures (PNG and SVG) drawn by the templates in analysis/.\n"
 	"  wirelab --help | --version\n"
 	"\n"
-	"Exit status: 0 on success, 1 if the run failed, 2 for a usage error.\n";
+	"Exit status: 0 on success, 1 if a run failed, 2 for a usage error.\n"
+	"Documentation: README.md, docs/sweeps.md.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -171,5 +198,11 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "plot") == 0)
 		return plot_main(argc - 2, argv + 2);
-	return usage_error("unknown command '%s' (commands: run, plot)", cmd);
+	if (strcmp(cmd, "sweep") == 0)
+		return sweep_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "merge") == 0)
+		return merge_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "report") == 0)
+		return report_main(argc - 2, argv + 2);
+	return usage_error("unknown command '%s' (commands: run, plot, sweep, merge, report)", cmd);
 }

@@ -1,13 +1,18 @@
-/* `wirelab plot`.  Each template in analysis/ starts with comment lines
- * naming what it needs:
+/* `wirelab plot`, and the template machinery `wirelab report` shares.
+ * Each template in analysis/ starts with comment lines naming what it
+ * needs:
  *     # needs-metric: queue_pkts        (series rows of that metric)
  *     # needs-events: traceroute        (events rows of that kind)
- * and is drawn for a run that has such rows, as PNG and SVG, by calling
+ *     # needs-summary: goodput_share 2  (summary rows of that metric, with
+ *                                        at least 2 keys at one point)
+ * run_*.gp templates draw one run and sweep_*.gp one sweep; a template is
+ * drawn when the run (or sweep) has such rows, as PNG and SVG, by calling
  *     gnuplot -e "db='FILE'; run=N; out='BASE.png'; fmt='png'; lib='analysis'" T.gp
- * so the same command works by hand. */
+ * (sweep=N for a sweep template), so the same command works by hand. */
 #include "plot.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,23 +24,24 @@
 
 #include "util.h"
 
-static int count_rows(sqlite3 *db, const char *sql, long long run, const char *arg)
+static int count_rows(sqlite3 *db, const char *sql, long long id, const char *arg, int min)
 {
 	sqlite3_stmt *st;
 	int n = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return 0;
-	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, arg, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, min);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
 
-/* Does the run have what the template says it needs?  A template that
- * names nothing is always drawn. */
-static int template_applies(sqlite3 *db, const char *path, long long run)
+/* Does the run (or sweep) have what the template says it needs?  A
+ * template that names nothing is always drawn. */
+static int template_applies(sqlite3 *db, const char *path, long long id)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -44,19 +50,24 @@ static int template_applies(sqlite3 *db, const char *path, long long run)
 	int needs = 0, has = 0;
 	while (fgets(line, sizeof(line), f) && line[0] == '#') {
 		char what[128];
+		int min = 1;
 		if (sscanf(line, "# needs-metric: %127s", what) == 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM series WHERE run_id=?1 AND metric=?2 LIMIT 1)", run, what) > 0;
+			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM series WHERE run_id=?1 AND metric=?2 LIMIT 1)", id, what, 0) > 0;
 		} else if (sscanf(line, "# needs-events: %127s", what) == 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM events WHERE run_id=?1 AND kind=?2 LIMIT 1)", run, what) > 0;
+			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM events WHERE run_id=?1 AND kind=?2 LIMIT 1)", id, what, 0) > 0;
+		} else if (sscanf(line, "# needs-summary: %127s %d", what, &min) >= 1) {
+			needs++;
+			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM summary WHERE sweep_id=?1 AND metric=?2"
+					  " GROUP BY point HAVING count(*) >= ?3 LIMIT 1)", id, what, min) > 0;
 		}
 	}
 	fclose(f);
 	return needs == 0 || has == needs;
 }
 
-static int run_gnuplot(const char *expr, const char *template_path)
+static pid_t start_gnuplot(const char *expr, const char *template_path)
 {
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -69,36 +80,172 @@ static int run_gnuplot(const char *expr, const char *template_path)
 			strerror(errno));
 		_exit(127);
 	}
-	int status;
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return pid;
+}
+
+/* One figure: a template drawn into base.png and base.svg. */
+struct plot_task {
+	char *tname, *tpath, *base;
+	pid_t pid[2];      /* the running gnuplot per format; 0 when not running */
+	int done, failed;  /* formats finished, and of those failed */
+};
+
+static const char *const plot_fmts[] = { "png", "svg" };
+
+static int plot_parallelism(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* Draws every task, both formats, at most `par` gnuplots at once. */
+static void run_tasks(const char *home, const char *db, const char *var, long long id,
+		      struct plot_task *t, int n, int par)
+{
+	int next = 0, running = 0;   /* next: task * 2 + format */
+	while (next < 2 * n || running > 0) {
+		while (running < par && next < 2 * n) {
+			struct plot_task *k = &t[next / 2];
+			int f = next % 2;
+			char expr[8192];
+			snprintf(expr, sizeof(expr), "db='%s'; %s=%lld; out='%s.%s'; fmt='%s'; lib='%s/analysis'",
+				 db, var, id, k->base, plot_fmts[f], plot_fmts[f], home);
+			k->pid[f] = start_gnuplot(expr, k->tpath);
+			if (k->pid[f] < 0) {
+				k->pid[f] = 0;
+				k->done++;
+				k->failed++;
+			} else {
+				running++;
+			}
+			next++;
+		}
+		if (running == 0)
+			break;
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			for (int f = 0; f < 2; f++)
+				if (t[i].pid[f] == pid) {
+					t[i].pid[f] = 0;
+					t[i].done++;
+					running--;
+					if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+						t[i].failed++;
+						fprintf(stderr, "wirelab: plot: gnuplot failed on %s for %s.%s\n",
+							t[i].tpath, t[i].base, plot_fmts[f]);
+					}
+				}
+	}
 }
 
 int plot_template(const char *home, const char *template_path, const char *db,
 		  long long run, const char *out_base)
 {
-	if (strchr(db, '\'') || strchr(out_base, '\'') || strchr(home, '\'')) {
+	return plot_template_for(home, template_path, db, "run", run, out_base);
+}
+
+void plot_command(char *buf, size_t n, const char *home, const char *template_path, const char *db,
+		  const char *var, long long id, const char *out_base, const char *fmt)
+{
+	snprintf(buf, n, "gnuplot -e \"db='%s'; %s=%lld; out='%s.%s'; fmt='%s'; lib='%s/analysis'\" %s",
+		 db, var, id, out_base, fmt, fmt, home, template_path);
+}
+
+static bool quote_free(const char *home, const char *db, const char *out)
+{
+	if (strchr(db, '\'') || strchr(out, '\'') || strchr(home, '\'')) {
 		fprintf(stderr, "wirelab: plot: file names with a ' are not supported\n");
+		return false;
+	}
+	return true;
+}
+
+int plot_template_for(const char *home, const char *template_path, const char *db,
+		      const char *var, long long id, const char *out_base)
+{
+	if (!quote_free(home, db, out_base))
 		return -1;
-	}
-	static const char *const fmts[] = { "png", "svg" };
-	for (size_t i = 0; i < ARRAY_LEN(fmts); i++) {
-		char expr[8192];
-		snprintf(expr, sizeof(expr), "db='%s'; run=%lld; out='%s.%s'; fmt='%s'; lib='%s/analysis'",
-			 db, run, out_base, fmts[i], fmts[i], home);
-		if (run_gnuplot(expr, template_path) < 0) {
-			fprintf(stderr, "wirelab: plot: gnuplot failed on %s for %s.%s\n", template_path,
-				out_base, fmts[i]);
-			return -1;
-		}
-	}
-	return 0;
+	struct plot_task t = { NULL, (char *)template_path, (char *)out_base, { 0, 0 }, 0, 0 };
+	run_tasks(home, db, var, id, &t, 1, 2);
+	return t.failed || t.done != 2 ? -1 : 0;
 }
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const char *kind, long long id,
+		 const char *outdir, const char *prefix, plot_figure_fn done, void *arg, int *failed)
+{
+	sqlite3 *db = sqlite_db;
+	char adir[4200];
+	snprintf(adir, sizeof(adir), "%s/analysis", home);
+	if (!quote_free(home, dbpath, outdir))
+		return -1;
+	DIR *d = opendir(adir);
+	if (!d) {
+		fprintf(stderr, "wirelab: plot: no templates folder %s\n", adir);
+		return -1;
+	}
+	char *names[256];
+	int n = 0;
+	size_t klen = strlen(kind);
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 256) {
+		size_t len = strlen(e->d_name);
+		/* KIND_NAME.gp: run_*.gp per run, sweep_*.gp per sweep; lib files
+		 * (common.gp, common_sweep.gp) are loaded by the templates */
+		if (len > klen + 4 && strcmp(e->d_name + len - 3, ".gp") == 0 &&
+		    strncmp(e->d_name, kind, klen) == 0 && e->d_name[klen] == '_')
+			names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
+	struct plot_task *tasks = xcalloc((size_t)n + 1, sizeof(*tasks));
+	int ntasks = 0;
+	for (int i = 0; i < n; i++) {
+		char tpath[8400], base[8400];
+		snprintf(tpath, sizeof(tpath), "%s/%s", adir, names[i]);
+		if (template_applies(db, tpath, id)) {
+			/* run_cwnd.gp -> OUTDIR/PREFIXcwnd */
+			snprintf(base, sizeof(base), "%s/%s%.*s", outdir, prefix,
+				 (int)(strlen(names[i]) - klen - 4), names[i] + klen + 1);
+			tasks[ntasks++] = (struct plot_task){ names[i], xstrdup(tpath), xstrdup(base), { 0, 0 }, 0, 0 };
+		} else {
+			free(names[i]);
+		}
+	}
+	run_tasks(home, dbpath, kind, id, tasks, ntasks, plot_parallelism());
+	int drawn = 0;
+	for (int i = 0; i < ntasks; i++) {
+		if (tasks[i].failed || tasks[i].done != 2) {
+			(*failed)++;
+		} else {
+			drawn++;
+			if (done)
+				done(arg, tasks[i].tname, tasks[i].tpath, tasks[i].base);
+		}
+		free(tasks[i].tname);
+		free(tasks[i].tpath);
+		free(tasks[i].base);
+	}
+	free(tasks);
+	return drawn;
+}
+
+static void print_figure(void *arg, const char *name, const char *template_path, const char *base)
+{
+	(void)arg;
+	(void)name;
+	(void)template_path;
+	printf("%s.png %s.svg\n", base, base);
 }
 
 int plot_main(int argc, char **argv)
@@ -166,40 +313,13 @@ int plot_main(int argc, char **argv)
 		sqlite3_close(db);
 		return 1;
 	}
-	char home[4096], adir[4200];
+	char home[4096];
 	wl_home(home, sizeof(home));
-	snprintf(adir, sizeof(adir), "%s/analysis", home);
-	DIR *d = opendir(adir);
-	if (!d) {
-		fprintf(stderr, "wirelab: plot: no templates folder %s\n", adir);
+	int failed = 0;
+	int drawn = plot_figures(home, db, dbpath, "run", run, outdir, "", print_figure, NULL, &failed);
+	if (drawn < 0) {
 		sqlite3_close(db);
 		return 1;
-	}
-	char *names[256];
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < 256) {
-		size_t len = strlen(e->d_name);
-		/* per-run figures; sweep_*.gp and lib files are drawn by `report` */
-		if (len > 3 && strcmp(e->d_name + len - 3, ".gp") == 0 && strncmp(e->d_name, "run_", 4) == 0)
-			names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
-	int drawn = 0, failed = 0;
-	for (int i = 0; i < n; i++) {
-		char tpath[8400], base[8400];
-		snprintf(tpath, sizeof(tpath), "%s/%s", adir, names[i]);
-		if (template_applies(db, tpath, run)) {
-			snprintf(base, sizeof(base), "%s/%.*s", outdir, (int)strlen(names[i]) - 7, names[i] + 4);
-			if (plot_template(home, tpath, dbpath, run, base) == 0) {
-				printf("%s.png %s.svg\n", base, base);
-				drawn++;
-			} else {
-				failed++;
-			}
-		}
-		free(names[i]);
 	}
 	sqlite3_close(db);
 	if (!drawn && !failed)

@@ -1,0 +1,567 @@
+/* `wirelab report FILE.db [--out DIR]`: recomputes the statistics
+ * (stats.c), draws the figures with the gnuplot templates of analysis/
+ * (plot.c) and writes DIR/index.html, plain HTML with inline CSS:
+ *
+ *   - a table of every run: scenario, parameters, seed, sweep point and
+ *     replication, status, goodput and 95th-percentile ping RTT;
+ *   - per sweep, the sweep_*.gp figures and the summary table;
+ *   - per run, the run_*.gp figures: for every run when the file holds at
+ *     most REPORT_ALL_RUNS, else for the first successful replication of
+ *     each sweep point and for the runs outside sweeps, in run order, at
+ *     most REPORT_MAX_RUN_FIGS runs (the page says which).
+ *
+ * Under each figure: its template (copied into DIR/analysis/ with the
+ * files it loads, so DIR is self-contained) and the gnuplot command that
+ * drew it.  The page links only to files that were written. */
+#include "report.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "plot.h"
+#include "sim.h"
+#include "stats.h"
+#include "util.h"
+
+#define REPORT_ALL_RUNS 8
+#define REPORT_MAX_RUN_FIGS 16
+
+struct fig {
+	char *name;      /* file name without extension, relative to DIR */
+	char *tname;     /* run_cwnd.gp */
+	char *cmd;       /* the gnuplot command, PNG */
+};
+
+struct figs {
+	struct fig *v;
+	size_t n, cap;
+};
+
+struct run_row {
+	int64_t run_id, seed, sweep_id, rep;
+	char *scenario, *params, *status, *error, *point;
+	double goodput_bps, p95_ns;   /* NaN: none */
+	bool has_goodput, has_p95, drawn;
+	struct figs figs;
+};
+
+struct report {
+	const char *dbpath, *outdir;
+	char home[4096];
+	sqlite3 *h;
+	struct run_row *runs;
+	size_t nruns;
+	int failed_figs;
+	const char *kind;      /* for the figure callback: "run" or "sweep" */
+	int64_t id;
+	struct figs *into;
+};
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return xstrdup(s ? (const char *)s : "");
+}
+
+/* ---- HTML ---- */
+
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static const char css[] =
+	"body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
+	"h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;margin-top:2em}"
+	"table{border-collapse:collapse;font-size:.85em;margin:1em 0}"
+	"th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}"
+	"th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"tr.error td{background:#fdecea}"
+	"figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}"
+	"figcaption{font-size:.85em;color:#444}"
+	"code,pre{font-size:.85em;background:#f6f6f6}pre{padding:.5em;overflow-x:auto}"
+	"p.note{color:#555;font-size:.9em}";
+
+/* Copies analysis/NAME into DIR/analysis/NAME once. */
+static void copy_template(const struct report *r, const char *name)
+{
+	char src[8400], dst[8400];
+	snprintf(src, sizeof(src), "%s/analysis/%s", r->home, name);
+	snprintf(dst, sizeof(dst), "%s/analysis/%s", r->outdir, name);
+	FILE *in = fopen(src, "r");
+	if (!in)
+		return;
+	FILE *out = fopen(dst, "w");
+	if (out) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, n, out);
+		fclose(out);
+	}
+	fclose(in);
+}
+
+static bool exists(const char *dir, const char *name, const char *ext)
+{
+	char path[8400];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+static void on_figure(void *arg, const char *tname, const char *tpath, const char *base)
+{
+	struct report *r = arg;
+	const char *name = base + strlen(r->outdir) + 1;
+	if (!exists(r->outdir, name, ".png") || !exists(r->outdir, name, ".svg")) {
+		r->failed_figs++;
+		return;
+	}
+	char cmd[16384];
+	plot_command(cmd, sizeof(cmd), r->home, tpath, r->dbpath, r->kind, r->id, base, "png");
+	xgrow((void **)&r->into->v, &r->into->cap, r->into->n + 1, sizeof(*r->into->v));
+	r->into->v[r->into->n++] = (struct fig){ xstrdup(name), xstrdup(tname), xstrdup(cmd) };
+	copy_template(r, tname);
+}
+
+static void draw(struct report *r, const char *kind, int64_t id, struct figs *into)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s-%lld-", kind, (long long)id);
+	r->kind = kind;
+	r->id = id;
+	r->into = into;
+	if (plot_figures(r->home, r->h, r->dbpath, kind, id, r->outdir, prefix, on_figure, r, &r->failed_figs) < 0)
+		r->failed_figs++;
+}
+
+static void write_template_text(FILE *f, const struct report *r, const char *tname)
+{
+	char path[8400];
+	snprintf(path, sizeof(path), "%s/analysis/%s", r->outdir, tname);
+	FILE *t = fopen(path, "r");
+	if (!t)
+		return;
+	char line[4096];
+	while (fgets(line, sizeof(line), t))
+		esc(f, line);
+	fclose(t);
+}
+
+static void write_figs(FILE *f, const struct report *r, const struct figs *figs)
+{
+	for (size_t i = 0; i < figs->n; i++) {
+		const struct fig *g = &figs->v[i];
+		fprintf(f, "<figure><a href=\"");
+		esc(f, g->name);
+		fprintf(f, ".svg\"><img src=\"");
+		esc(f, g->name);
+		fprintf(f, ".png\" alt=\"");
+		esc(f, g->name);
+		fprintf(f, "\"></a>\n<figcaption>Drawn by <a href=\"analysis/");
+		esc(f, g->tname);
+		fprintf(f, "\">analysis/");
+		esc(f, g->tname);
+		fprintf(f, "</a>, which queries the result file itself (PNG; the image links to the SVG).\n"
+			   "<details><summary>the command and the template's queries</summary><pre>");
+		esc(f, g->cmd);
+		fprintf(f, "\n\n");
+		write_template_text(f, r, g->tname);
+		fprintf(f, "</pre></details></figcaption></figure>\n");
+	}
+}
+
+/* A summary value in the metric's unit. */
+static void write_value(FILE *f, const char *metric, double v)
+{
+	size_t n = strlen(metric);
+	if (n > 4 && strcmp(metric + n - 4, "_bps") == 0)
+		fprintf(f, "%.3f Mbit/s", v / 1e6);
+	else if (n > 3 && strcmp(metric + n - 3, "_ns") == 0)
+		fprintf(f, "%.2f ms", v / 1e6);
+	else if (strcmp(metric, "goodput_share") == 0)
+		fprintf(f, "%.1f %%", v * 100);
+	else
+		fprintf(f, "%g", v);
+}
+
+static void write_summary(FILE *f, const struct report *r, int64_t sweep)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->h, "SELECT point, metric, key, n, mean, ci95 FROM summary"
+			       " WHERE sweep_id = ?1 ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, sweep);
+	fprintf(f, "<table><tr><th>point</th><th>metric</th><th>key</th><th>n</th><th>mean</th>"
+		   "<th>&plusmn; 95 %% CI</th></tr>\n");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *metric = (const char *)sqlite3_column_text(st, 1);
+		fprintf(f, "<tr><td><code>");
+		esc(f, (const char *)sqlite3_column_text(st, 0));
+		fprintf(f, "</code></td><td>");
+		esc(f, metric);
+		fprintf(f, "</td><td>");
+		esc(f, (const char *)sqlite3_column_text(st, 2));
+		fprintf(f, "</td><td class=n>%d</td><td class=n>", sqlite3_column_int(st, 3));
+		write_value(f, metric ? metric : "", sqlite3_column_double(st, 4));
+		fprintf(f, "</td><td class=n>");
+		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+			fprintf(f, "&ndash;");
+		else
+			write_value(f, metric ? metric : "", sqlite3_column_double(st, 5));
+		fprintf(f, "</td></tr>\n");
+	}
+	fprintf(f, "</table>\n");
+	sqlite3_finalize(st);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void write_runs_table(FILE *f, const struct report *r)
+{
+	fprintf(f, "<table><tr><th>run</th><th>scenario</th><th>parameters</th><th>seed</th>"
+		   "<th>sweep: point, rep</th><th>status</th><th>goodput (Mbit/s)</th>"
+		   "<th>ping RTT p95 (ms)</th></tr>\n");
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct run_row *u = &r->runs[i];
+		bool ok = strcmp(u->status, "ok") == 0;
+		fprintf(f, "<tr%s><td class=n>%lld</td><td>", ok ? "" : " class=error", (long long)u->run_id);
+		esc(f, base_name(u->scenario));
+		fprintf(f, "</td><td><code>");
+		esc(f, u->params);
+		fprintf(f, "</code></td><td class=n>%lld</td><td>", (long long)u->seed);
+		if (u->sweep_id > 0) {
+			fprintf(f, "%lld: <code>", (long long)u->sweep_id);
+			esc(f, u->point);
+			fprintf(f, "</code>, %lld", (long long)u->rep);
+		}
+		fprintf(f, "</td><td>");
+		esc(f, u->status);
+		if (!ok && u->error[0]) {
+			fprintf(f, ": ");
+			esc(f, u->error);
+		}
+		fprintf(f, "</td><td class=n>");
+		if (u->has_goodput)
+			fprintf(f, "%.3f", u->goodput_bps / 1e6);
+		fprintf(f, "</td><td class=n>");
+		if (u->has_p95)
+			fprintf(f, "%.2f", u->p95_ns / 1e6);
+		fprintf(f, "</td></tr>\n");
+	}
+	fprintf(f, "</table>\n");
+}
+
+/* ---- collecting ---- */
+
+static int load_runs(struct report *r)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->h,
+			       "SELECT r.run_id, r.scenario, r.params, r.seed, coalesce(r.status, '?'), r.error,"
+			       "  s.sweep_id, s.point, s.rep, s.status,"
+			       "  (SELECT value FROM run_stats WHERE run_id = r.run_id AND metric = 'goodput_bps' AND key = ''),"
+			       "  (SELECT value FROM run_stats WHERE run_id = r.run_id AND metric = 'ping_rtt_p95_ns' AND key = '')"
+			       " FROM runs r LEFT JOIN sweeps s ON s.run_id = r.run_id ORDER BY r.run_id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wirelab: report: '%s' is not a wirelab result file (%s)\n", r->dbpath,
+			sqlite3_errmsg(r->h));
+		return -1;
+	}
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		xgrow((void **)&r->runs, &cap, r->nruns + 1, sizeof(*r->runs));
+		struct run_row *u = &r->runs[r->nruns++];
+		*u = (struct run_row){ 0 };
+		u->run_id = sqlite3_column_int64(st, 0);
+		u->scenario = dup_col(st, 1);
+		u->params = dup_col(st, 2);
+		u->seed = sqlite3_column_int64(st, 3);
+		u->status = dup_col(st, 4);
+		u->error = dup_col(st, 5);
+		u->sweep_id = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 6);
+		u->point = dup_col(st, 7);
+		u->rep = sqlite3_column_int64(st, 8);
+		u->has_goodput = sqlite3_column_type(st, 10) != SQLITE_NULL;
+		u->goodput_bps = sqlite3_column_double(st, 10);
+		u->has_p95 = sqlite3_column_type(st, 11) != SQLITE_NULL;
+		u->p95_ns = sqlite3_column_double(st, 11);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Which runs get figures; writes the reason into why. */
+static void choose_runs(struct report *r, char *why, size_t n)
+{
+	if (r->nruns <= REPORT_ALL_RUNS) {
+		for (size_t i = 0; i < r->nruns; i++)
+			r->runs[i].drawn = true;
+		snprintf(why, n, "Figures for every run (the file holds %zu).", r->nruns);
+		return;
+	}
+	size_t picked = 0;
+	for (size_t i = 0; i < r->nruns && picked < REPORT_MAX_RUN_FIGS; i++) {
+		struct run_row *u = &r->runs[i];
+		if (u->sweep_id > 0) {
+			if (strcmp(u->status, "ok") != 0)
+				continue;
+			bool seen = false;
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = r->runs[j].drawn && r->runs[j].sweep_id == u->sweep_id &&
+				       strcmp(r->runs[j].point, u->point) == 0;
+			if (seen)
+				continue;
+		}
+		u->drawn = true;
+		picked++;
+	}
+	snprintf(why, n, "The file holds %zu runs, more than %d, so figures are drawn for the first "
+		 "successful replication of each sweep point and for every run outside a sweep, "
+		 "in run order, at most %d runs (%zu here).  Draw any other with "
+		 "<code>wirelab plot FILE.db --run N</code>.", r->nruns, REPORT_ALL_RUNS,
+		 REPORT_MAX_RUN_FIGS, picked);
+}
+
+/* ---- the page ---- */
+
+static int write_index(struct report *r, const char *why, struct figs *sweep_figs, int64_t *sweeps,
+		       size_t nsweeps)
+{
+	char path[8400];
+	snprintf(path, sizeof(path), "%s/index.html", r->outdir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "wirelab: report: cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	size_t nok = 0;
+	for (size_t i = 0; i < r->nruns; i++)
+		nok += strcmp(r->runs[i].status, "ok") == 0;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>wirelab report: ");
+	esc(f, base_name(r->dbpath));
+	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>wirelab report: ", css);
+	esc(f, r->dbpath);
+	fprintf(f, "</h1>\n<p>%zu runs (%zu ok, %zu failed), %zu sweeps.  Written by "
+		   "<code>wirelab report</code> (wirelab " WIRELAB_VERSION ") from the result file; "
+		   "every figure is drawn by a gnuplot template of <code>analysis/</code> that "
+		   "reads the file with <code>sqlite3</code>, and the tables are the file's "
+		   "<code>runs</code>, <code>sweeps</code>, <code>run_stats</code> and "
+		   "<code>summary</code> (see docs/sweeps.md).</p>\n",
+		r->nruns, nok, r->nruns - nok, nsweeps);
+
+	fprintf(f, "<h2>Runs</h2>\n<p class=note>Goodput: the sum over the run's TCP flows "
+		   "(<code>flows.goodput_bps</code>); ping RTT: the 95th percentile of the "
+		   "<code>ping_rtt_ns</code> samples after the run's warm-up.</p>\n");
+	write_runs_table(f, r);
+
+	for (size_t s = 0; s < nsweeps; s++) {
+		sqlite3_stmt *st;
+		fprintf(f, "<h2>Sweep %lld</h2>\n", (long long)sweeps[s]);
+		if (sqlite3_prepare_v2(r->h, "SELECT min(spec), count(*), count(DISTINCT point),"
+				       " sum(status = 'ok') FROM sweeps WHERE sweep_id = ?1", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, sweeps[s]);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				fprintf(f, "<p><code>");
+				esc(f, (const char *)sqlite3_column_text(st, 0));
+				fprintf(f, "</code><br>%d runs at %d points, %d ok.</p>\n", sqlite3_column_int(st, 1),
+					sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
+			}
+			sqlite3_finalize(st);
+		}
+		write_figs(f, r, &sweep_figs[s]);
+		fprintf(f, "<h3>Summary</h3>\n<p class=note>Per point: the mean of each metric over "
+			   "the point's n successful replications and the half-width of its 95 %% "
+			   "confidence interval, t(0.975, n&minus;1)&middot;s/&radic;n "
+			   "(&ndash; when n = 1).  From <code>SELECT * FROM summary WHERE sweep_id = %lld</code>."
+			   "</p>\n", (long long)sweeps[s]);
+		write_summary(f, r, sweeps[s]);
+	}
+
+	fprintf(f, "<h2>Runs, one by one</h2>\n<p class=note>%s</p>\n", why);
+	for (size_t i = 0; i < r->nruns; i++) {
+		const struct run_row *u = &r->runs[i];
+		if (!u->drawn)
+			continue;
+		fprintf(f, "<h3>Run %lld: ", (long long)u->run_id);
+		esc(f, base_name(u->scenario));
+		fprintf(f, "</h3>\n<p><code>");
+		esc(f, u->params);
+		fprintf(f, "</code> seed %lld</p>\n", (long long)u->seed);
+		if (u->figs.n == 0)
+			fprintf(f, "<p class=note>Nothing to draw: the run recorded no series "
+				   "(scenarios record them with <code>record { ... }</code>).</p>\n");
+		write_figs(f, r, &u->figs);
+	}
+	fprintf(f, "</body></html>\n");
+	if (fclose(f) != 0) {
+		fprintf(stderr, "wirelab: report: cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void free_figs(struct figs *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->v[i].name);
+		free(g->v[i].tname);
+		free(g->v[i].cmd);
+	}
+	free(g->v);
+}
+
+static int report_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "wirelab: report: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nusage: wirelab report FILE.db [--out DIR]\n");
+	return 2;
+}
+
+int report_main(int argc, char **argv)
+{
+	struct report r = { 0 };
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "-o") == 0) {
+			if (i + 1 >= argc)
+				return report_usage("%s needs a folder", argv[i]);
+			r.outdir = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return report_usage("unknown option '%s'", argv[i]);
+		} else if (!r.dbpath) {
+			r.dbpath = argv[i];
+		} else {
+			return report_usage("one result file at a time (got a second: '%s')", argv[i]);
+		}
+	}
+	if (!r.dbpath)
+		return report_usage("%s", "which result file? e.g. wirelab report sweep.db --out report");
+	if (access(r.dbpath, R_OK) < 0) {
+		fprintf(stderr, "wirelab: report: cannot read result file '%s': %s\n", r.dbpath, strerror(errno));
+		return 1;
+	}
+	char defdir[4096];
+	if (!r.outdir) {
+		size_t n = strlen(r.dbpath);
+		if (n > 3 && strcmp(r.dbpath + n - 3, ".db") == 0)
+			n -= 3;
+		snprintf(defdir, sizeof(defdir), "%.*s-report", (int)n, r.dbpath);
+		r.outdir = defdir;
+	}
+	if (strchr(r.dbpath, '\'') || strchr(r.outdir, '\'')) {
+		fprintf(stderr, "wirelab: report: file names with a ' are not supported\n");
+		return 1;
+	}
+	if (sqlite3_open_v2(r.dbpath, &r.h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wirelab: report: cannot read result file '%s': %s\n", r.dbpath, sqlite3_errmsg(r.h));
+		sqlite3_close(r.h);
+		return 1;
+	}
+	int rc = 1;
+	struct figs *sweep_figs = NULL;
+	int64_t *sweeps = NULL;
+	size_t nsweeps = 0, scap = 0;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r.h, "SELECT run_id FROM runs LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wirelab: report: '%s' is not a wirelab result file (%s)\n", r.dbpath,
+			sqlite3_errmsg(r.h));
+		goto out;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(r.h);
+	r.h = NULL;
+
+	/* the statistics, fresh: they are derived from the other tables */
+	struct errbuf err;
+	struct db *db = db_open(r.dbpath, &err);
+	if (!db || stats_update(db, &err) < 0) {
+		fprintf(stderr, "wirelab: report: cannot update the statistics of '%s': %s\n", r.dbpath, err.msg);
+		db_close(db, &err);
+		goto out;
+	}
+	if (db_close(db, &err) < 0) {
+		fprintf(stderr, "wirelab: report: %s\n", err.msg);
+		goto out;
+	}
+	if (sqlite3_open_v2(r.dbpath, &r.h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK || load_runs(&r) < 0)
+		goto out;
+
+	char sub[8400];
+	snprintf(sub, sizeof(sub), "%s/analysis", r.outdir);
+	if ((mkdir(r.outdir, 0777) < 0 && errno != EEXIST) || (mkdir(sub, 0777) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "wirelab: report: cannot create '%s': %s\n", sub, strerror(errno));
+		goto out;
+	}
+	wl_home(r.home, sizeof(r.home));
+	copy_template(&r, "common.gp");
+	copy_template(&r, "common_sweep.gp");
+
+	if (sqlite3_prepare_v2(r.h, "SELECT DISTINCT sweep_id FROM sweeps ORDER BY 1", -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			xgrow((void **)&sweeps, &scap, nsweeps + 1, sizeof(*sweeps));
+			sweeps[nsweeps++] = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_finalize(st);
+	}
+	sweep_figs = xcalloc(nsweeps + 1, sizeof(*sweep_figs));
+	for (size_t s = 0; s < nsweeps; s++)
+		draw(&r, "sweep", sweeps[s], &sweep_figs[s]);
+	char why[1024];
+	choose_runs(&r, why, sizeof(why));
+	size_t nfigs = 0;
+	for (size_t i = 0; i < r.nruns; i++)
+		if (r.runs[i].drawn) {
+			draw(&r, "run", r.runs[i].run_id, &r.runs[i].figs);
+			nfigs += r.runs[i].figs.n;
+		}
+	for (size_t s = 0; s < nsweeps; s++)
+		nfigs += sweep_figs[s].n;
+	if (write_index(&r, why, sweep_figs, sweeps, nsweeps) == 0) {
+		printf("report: %s/index.html (%zu runs, %zu sweeps, %zu figures)\n", r.outdir, r.nruns,
+		       nsweeps, nfigs);
+		rc = r.failed_figs ? 1 : 0;
+		if (r.failed_figs)
+			fprintf(stderr, "wirelab: report: %d figures failed (see gnuplot's messages above)\n",
+				r.failed_figs);
+	}
+out:
+	for (size_t s = 0; s < nsweeps; s++)
+		free_figs(&sweep_figs[s]);
+	free(sweep_figs);
+	free(sweeps);
+	for (size_t i = 0; i < r.nruns; i++) {
+		struct run_row *u = &r.runs[i];
+		free(u->scenario);
+		free(u->params);
+		free(u->status);
+		free(u->error);
+		free(u->point);
+		free_figs(&u->figs);
+	}
+	free(r.runs);
+	sqlite3_close(r.h);
+	return rc;
+}
