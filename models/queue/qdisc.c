@@ -12,7 +12,7 @@
 #include "sim/units.h"
 #include "sim/util.h"
 
-extern const struct qdisc_ops fifo_ops, red_ops, codel_ops, fq_codel_ops, pie_ops;
+extern const struct qdisc_ops fifo_ops, red_ops, codel_ops, fq_codel_ops, pie_ops, policer_ops;
 
 /* Adding a discipline: one file and one line here. */
 static const struct qdisc_ops *const qdisc_table[] = {
@@ -21,6 +21,7 @@ static const struct qdisc_ops *const qdisc_table[] = {
 	&codel_ops,
 	&fq_codel_ops,
 	&pie_ops,
+	&policer_ops,
 };
 
 const struct qdisc_ops *qdisc_find(const char *name)
@@ -311,6 +312,21 @@ int qparam_size(struct qparams *p, const char *qd, const char *key, uint64_t def
 	}
 	if (units_parse_size(kv->str, out) < 0) {
 		err_set(err, "%s: %s: expected a size like '1500B' or '64KiB', got '%s'", qd, key, kv->str);
+		return -1;
+	}
+	return 0;
+}
+
+int qparam_rate(struct qparams *p, const char *qd, const char *key, uint64_t def,
+		uint64_t *out, struct errbuf *err)
+{
+	struct qparam *kv = find(p, key);
+	if (!kv) {
+		*out = def;
+		return 0;
+	}
+	if (units_parse_rate(kv->str, out) < 0 || *out == 0) {
+		err_set(err, "%s: %s: expected a rate like '10Mbps', got '%s'", qd, key, kv->str);
 		return -1;
 	}
 	return 0;

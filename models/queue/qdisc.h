@@ -120,6 +120,9 @@ int qparam_duration(struct qparams *p, const char *qd, const char *key, simtime_
 		    simtime_t *out, struct errbuf *err);
 int qparam_size(struct qparams *p, const char *qd, const char *key, uint64_t def,
 		uint64_t *out, struct errbuf *err);
+/* A rate such as "10Mbps", above zero; bits per second. */
+int qparam_rate(struct qparams *p, const char *qd, const char *key, uint64_t def,
+		uint64_t *out, struct errbuf *err);
 int qparam_bool(struct qparams *p, const char *qd, const char *key, bool def,
 		bool *out, struct errbuf *err);
 /* -1 with err naming the first parameter no getter asked for. */

@@ -54,22 +54,6 @@ struct red {
 };
 
 /* A rate-valued parameter; the qparam_* getters have no rate flavour. */
-static int red_param_rate(struct qparams *p, const char *key, uint64_t def, uint64_t *out,
-			  struct errbuf *err)
-{
-	*out = def;
-	for (int i = 0; i < p->n; i++) {
-		if (strcmp(p->kv[i].key, key) != 0)
-			continue;
-		p->kv[i].used = true;
-		if (units_parse_rate(p->kv[i].str, out) < 0 || *out == 0) {
-			err_set(err, "red: %s: expected a rate like '10Mbps', got '%s'", key, p->kv[i].str);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int red_init(struct qdisc *qd, struct qparams *p, struct errbuf *err)
 {
 	struct red *r = qdisc_priv(qd);
@@ -82,7 +66,7 @@ static int red_init(struct qdisc *qd, struct qparams *p, struct errbuf *err)
 	    qparam_bool(p, "red", "gentle", false, &r->gentle, err) < 0 ||
 	    qparam_bool(p, "red", "ecn", false, &r->ecn, err) < 0 ||
 	    qparam_bool(p, "red", "harddrop", false, &r->harddrop, err) < 0 ||
-	    red_param_rate(p, "bandwidth", 10000000, &r->bandwidth_bps, err) < 0 ||
+	    qparam_rate(p, "red", "bandwidth", 10000000, &r->bandwidth_bps, err) < 0 ||
 	    qparam_size(p, "red", "avpkt", 1000, &r->avpkt_bytes, err) < 0)
 		return -1;
 	if (r->min_th >= r->max_th) {
