@@ -47,7 +47,7 @@ bad 'pie { 5 }' "pie: options are named, e.g. pie { limit = 100 }"
 
 # a queue name that is not a discipline lists the ones there are
 printf 'local a, b = node "a", node "b"\nlink(a, b, { rate = "10Mbps", delay = "1ms", queue = "codel" })\n' > q.lua
-expect_error "q.lua:2: link: queue: expected a queue such as fifo { limit = 100 } (queues: fifo, red, codel, fq_codel, pie)" -- \
+expect_error "q.lua:2: link: queue: expected a queue such as fifo { limit = 100 } (queues: fifo, red, codel, fq_codel, pie, policer)" -- \
 	$W run q.lua --quiet --out a.db
 
 # good ones run, and their parameters are recorded with the results
