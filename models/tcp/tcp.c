@@ -555,16 +555,10 @@ void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st)
 
 /* ---- socket life ---- */
 
-static void free_event(struct sim *s, void *obj, uint64_t arg)
+/* What a socket owns besides its struct: the congestion control's state,
+ * its timers, its queues.  Shared by a socket's freeing and the stack's. */
+static void sock_release(struct tcp_sock *tp)
 {
-	(void)s;
-	(void)arg;
-	struct tcp_sock *tp = obj;
-	struct tcp_stack *st = tp->stack;
-	tcp_unhash(tp);
-	if (tp->state == TCP_LISTEN)
-		listener_remove(st, tp);
-	probes_remove(tp);
 	if (tp->cc->release)
 		tp->cc->release(tp);
 	timer_destroy(tp->sim, &tp->t_xmit);
@@ -580,6 +574,19 @@ static void free_event(struct sim *s, void *obj, uint64_t arg)
 	}
 	tp->ooo_tail = NULL;
 	free(tp->txq.v);
+}
+
+static void free_event(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)s;
+	(void)arg;
+	struct tcp_sock *tp = obj;
+	struct tcp_stack *st = tp->stack;
+	tcp_unhash(tp);
+	if (tp->state == TCP_LISTEN)
+		listener_remove(st, tp);
+	probes_remove(tp);
+	sock_release(tp);
 	if (tp->all_prev)
 		tp->all_prev->all_next = tp->all_next;
 	else
@@ -1233,18 +1240,7 @@ static void stack_destroy(struct tcp_stack *st)
 	while (st->all) {
 		struct tcp_sock *tp = st->all;
 		st->all = tp->all_next;
-		timer_destroy(tp->sim, &tp->t_xmit);
-		timer_destroy(tp->sim, &tp->t_delack);
-		timer_destroy(tp->sim, &tp->t_pace);
-		timer_destroy(tp->sim, &tp->t_wait);
-		tcp_chunkq_free(&tp->sndq);
-		tcp_chunkq_free(&tp->rcvq);
-		while (tp->ooo) {
-			struct packet *p = tp->ooo;
-			tp->ooo = p->next;
-			pkt_free(tp->sim, p);
-		}
-		free(tp->txq.v);
+		sock_release(tp);
 		free(tp);
 	}
 	free(st->hash);

@@ -302,16 +302,22 @@ static void transmit(struct tcp_sock *tp, uint32_t seq, uint32_t len, uint8_t fl
 
 /* ---- handshake segments ---- */
 
-void tcp_send_syn(struct tcp_sock *tp)
+/* The SYN's sequence number enters the retransmit queue like data. */
+static void queue_syn(struct tcp_sock *tp)
 {
-	uint8_t flags = TH_SYN;
-	if (tp->cfg.ecn)
-		flags |= TH_ECE | TH_CWR; /* RFC 3168 §6.1.1: ECN-setup SYN */
 	struct tcp_txseg s = { .seq = tp->iss, .end = tp->iss + 1, .flags = TH_SYN,
 			       .xmit_time = tp->sim->now, .txcount = 1 };
 	tcp_rate_skb_sent(tp, &s);
 	tcp_txq_push(tp, &s);
 	tp->snd_nxt = tp->iss + 1;
+}
+
+void tcp_send_syn(struct tcp_sock *tp)
+{
+	uint8_t flags = TH_SYN;
+	if (tp->cfg.ecn)
+		flags |= TH_ECE | TH_CWR; /* RFC 3168 §6.1.1: ECN-setup SYN */
+	queue_syn(tp);
 	transmit(tp, tp->iss, 0, flags, false);
 	tcp_xmit_timer_arm(tp, XT_RTO, tp->sim->now + tp->rto);
 }
@@ -321,13 +327,8 @@ void tcp_send_synack(struct tcp_sock *tp)
 	uint8_t flags = TH_SYN | TH_ACK;
 	if (tp->ecn_ok)
 		flags |= TH_ECE; /* RFC 3168 §6.1.1: ECN-setup SYN-ACK */
-	if (!tp->txq.len) {
-		struct tcp_txseg s = { .seq = tp->iss, .end = tp->iss + 1, .flags = TH_SYN,
-				       .xmit_time = tp->sim->now, .txcount = 1 };
-		tcp_rate_skb_sent(tp, &s);
-		tcp_txq_push(tp, &s);
-		tp->snd_nxt = tp->iss + 1;
-	}
+	if (!tp->txq.len)
+		queue_syn(tp);
 	transmit(tp, tp->iss, 0, flags, false);
 	tcp_xmit_timer_arm(tp, XT_RTO, tp->sim->now + tp->rto);
 }

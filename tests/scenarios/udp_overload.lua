@@ -9,12 +9,7 @@
 include("scenarios/udp_overload.lua",
         { offered = "12Mbps", rate = "10Mbps", delay = "10ms", buf = 100, time = "30s" })
 
-local function near(actual, expected, tol, what)
-  local ok = math.abs(actual - expected) <= tol * math.abs(expected)
-  print(string.format("%s %s = %.6g (expected %.6g +- %g%%)", ok and "ok:" or "FAIL:",
-                      what, actual, expected, tol * 100))
-  assert(ok, what)
-end
+local near = require("expect").near
 
 local f = query("select pkts_sent, pkts_recv from flows where app = 'cbr'")[1]
 near(1 - f.pkts_recv / f.pkts_sent, 1 / 6, 0.02, "UDP loss fraction")

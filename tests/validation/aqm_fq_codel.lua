@@ -44,12 +44,7 @@ record { "throughput", every = "100ms" }
 record { "sojourn_ns", every = "100ms", only = q1 }
 run("30s")
 
-local function near(actual, expected, tol, what)
-  local ok = math.abs(actual - expected) <= tol * math.abs(expected)
-  print(string.format("%s %s = %.6g (expected %.6g +- %g%%)", ok and "ok:" or "FAIL:",
-                      what, actual, expected, tol * 100))
-  assert(ok, what)
-end
+local near = require("expect").near
 
 -- 1. the ping beside a bulk TCP flow
 local base = 22135744

@@ -30,12 +30,7 @@ local fifo_q = bottleneck("3", fifo { limit = 1000 })
 record { "sojourn_ns", every = "100ms" }
 run("30s")
 
-local function near(actual, expected, tol, what)
-  local ok = math.abs(actual - expected) <= tol * math.abs(expected)
-  print(string.format("%s %s = %.6g (expected %.6g +- %g%%)", ok and "ok:" or "FAIL:",
-                      what, actual, expected, tol * 100))
-  assert(ok, what)
-end
+local near = require("expect").near
 local function mean_sojourn(q)
   return query(string.format([[select avg(value) as v from series where metric = 'sojourn_ns'
                                and entity = '%s' and t_ns > 5e9]], q))[1].v

@@ -33,12 +33,7 @@ local gentle = bottleneck("2", red { gentle = true })
 record { "queue_pkts", every = "10ms" }
 run("60s")
 
-local function near(actual, expected, tol, what)
-  local ok = math.abs(actual - expected) <= tol * math.abs(expected)
-  print(string.format("%s %s = %.6g (expected %.6g +- %g%%)", ok and "ok:" or "FAIL:",
-                      what, actual, expected, tol * 100))
-  assert(ok, what)
-end
+local near = require("expect").near
 local function mean_queue(q)
   return query(string.format([[select avg(value) as v from series where metric = 'queue_pkts'
                                and entity = '%s' and t_ns > 10e9]], q))[1].v
