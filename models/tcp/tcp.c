@@ -115,6 +115,12 @@ struct tcp_world *tcp_world(struct sim *s)
 	w->m_inflight = rec_metric_def(s, "inflight", "tcp", "bytes", both, "bytes in flight");
 	w->m_rwnd = rec_metric_def(s, "rwnd", "tcp", "bytes", both, "peer's receive window");
 	w->m_rtt = rec_metric_def(s, "rtt", "rtt", "ns", REC_CAN_EVENT, "each RTT sample of a TCP flow");
+	w->m_cc[0] = rec_metric_def(s, "pacing_rate", "cc", "bytes/s", both, "pacing rate (paced senders)");
+	w->m_cc[1] = rec_metric_def(s, "cc_bw", "cc", "bytes/s", both,
+				    "the congestion control's bandwidth estimate (BBR)");
+	w->m_cc[2] = rec_metric_def(s, "cc_min_rtt", "cc", "ns", both,
+				    "the congestion control's minimum RTT (BBR min_rtt, Vegas base RTT)");
+	w->m_cc[3] = rec_metric_def(s, "pacing_gain", "cc", "", both, "pacing rate / bandwidth estimate (BBR)");
 	w->m_state = rec_metric_def(s, "tcp_state", "tcp_events", "", REC_CAN_EVENT,
 				    "an events row per TCP state change");
 	w->m_seg = rec_metric_def(s, "tcp_segments", "tcp_trace", "", REC_CAN_EVENT,
@@ -482,19 +488,44 @@ static double probe_rto(void *o, simtime_t now) { (void)now; return (double)((st
 static double probe_inflight(void *o, simtime_t now) { (void)now; struct tcp_sock *t = o; return (double)tcp_packets_in_flight(t) * t->mss; }
 static double probe_rwnd(void *o, simtime_t now) { (void)now; return (double)((struct tcp_sock *)o)->snd_wnd; }
 
+/* The "cc" series of a connection, NAN where there is none. */
+static void tcp_cc_values(struct tcp_sock *tp, double v[TCP_NCC])
+{
+	struct cc_info ci = { NAN, NAN, NAN };
+	if (tp->cc && tp->cc->get_info)
+		tp->cc->get_info(tp, &ci);
+	v[0] = tp->pacing ? (double)tp->pacing_rate : NAN;
+	v[1] = ci.bw;
+	v[2] = ci.min_rtt;
+	v[3] = ci.pacing_gain;
+}
+
+static double probe_cc(struct tcp_sock *t, int i)
+{
+	double v[TCP_NCC];
+	tcp_cc_values(t, v);
+	return v[i];
+}
+static double probe_pacing_rate(void *o, simtime_t now) { (void)now; return probe_cc(o, 0); }
+static double probe_cc_bw(void *o, simtime_t now) { (void)now; return probe_cc(o, 1); }
+static double probe_cc_min_rtt(void *o, simtime_t now) { (void)now; return probe_cc(o, 2); }
+static double probe_pacing_gain(void *o, simtime_t now) { (void)now; return probe_cc(o, 3); }
+
 void tcp_probes_add(struct tcp_sock *tp)
 {
 	struct tcp_world *w = tp->world;
-	static const rec_sample_fn fns[6] = {
+	static const rec_sample_fn fns[TCP_NPROBES] = {
 		probe_cwnd, probe_ssthresh, probe_srtt, probe_rto, probe_inflight, probe_rwnd,
+		probe_pacing_rate, probe_cc_bw, probe_cc_min_rtt, probe_pacing_gain,
 	};
-	int ids[6] = { w->m_cwnd, w->m_ssthresh, w->m_srtt, w->m_rto, w->m_inflight, w->m_rwnd };
+	int ids[TCP_NPROBES] = { w->m_cwnd, w->m_ssthresh, w->m_srtt, w->m_rto, w->m_inflight, w->m_rwnd,
+				 w->m_cc[0], w->m_cc[1], w->m_cc[2], w->m_cc[3] };
 	bool any = false;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < TCP_NPROBES; i++)
 		any |= tp->sim->rec->m[ids[i]]->mode == REC_SAMPLE;
 	if (!any || tp->probed)
 		return;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < TCP_NPROBES; i++)
 		tp->probes[i] = rec_probe_add(tp->sim, ids[i], tp->name, fns[i], tp);
 	tp->probed = true;
 }
@@ -503,7 +534,7 @@ static void probes_remove(struct tcp_sock *tp)
 {
 	if (!tp->probed)
 		return;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < TCP_NPROBES; i++)
 		rec_probe_remove(tp->sim, tp->probes[i]);
 	tp->probed = false;
 }
@@ -530,6 +561,20 @@ void tcp_record_change(struct tcp_sock *tp)
 		rec_value(s, w->m_rwnd, tp->name, tp->snd_wnd);
 	if (rec_on_event(s, w->m_rto))
 		rec_value(s, w->m_rto, tp->name, (double)tp->rto);
+	bool any_cc = false;
+	if (!tp->data_segs_out)
+		return; /* a receiver: no congestion control at work */
+	for (int i = 0; i < TCP_NCC; i++)
+		any_cc |= rec_on_event(s, w->m_cc[i]);
+	if (!any_cc)
+		return;
+	double v[TCP_NCC];
+	tcp_cc_values(tp, v);
+	for (int i = 0; i < TCP_NCC; i++)
+		if (!isnan(v[i]) && v[i] != tp->logged_cc[i] && rec_on_event(s, w->m_cc[i])) {
+			tp->logged_cc[i] = v[i];
+			rec_value(s, w->m_cc[i], tp->name, v[i]);
+		}
 }
 
 /* ---- state ---- */
@@ -675,6 +720,8 @@ static void sock_init(struct tcp_sock *tp, struct node *nd, const struct tcp_con
 	tp->cfg = *cfg;
 	tp->cc = cfg->cc ? cfg->cc : cc_default();
 	tp->state = TCP_CLOSED;
+	for (int i = 0; i < TCP_NCC; i++)
+		tp->logged_cc[i] = NAN; /* the first value is always a change */
 	tp->sndbuf = cfg->sndbuf;
 	tp->rcvbuf = cfg->rcvbuf;
 	tp->snd_cwnd = cfg->init_cwnd;

@@ -87,6 +87,9 @@ struct tcp_stack;
 
 struct tcp_world;
 
+#define TCP_NCC 4       /* pacing_rate, cc_bw, cc_min_rtt, pacing_gain */
+#define TCP_NPROBES (6 + TCP_NCC)
+
 struct tcp_sock {
 	struct tcp_stack *stack;
 	struct node *node;
@@ -256,9 +259,10 @@ struct tcp_sock {
 	simtime_t start_ns, established_ns;
 
 	/* recorder */
-	int probes[6];
+	int probes[TCP_NPROBES];
 	bool probed;
 	uint32_t logged_cwnd, logged_ssthresh;
+	double logged_cc[TCP_NCC];     /* last cc-series values written */
 };
 
 /* A node's TCP: connections by 4-tuple, listeners by port. */
@@ -276,10 +280,12 @@ struct tcp_stack {
 	uint32_t ephcap, ephcount;
 };
 
-/* Per-simulation TCP state: metric ids. */
+/* Per-simulation TCP state: metric ids.  m_cc: the "cc" group, in the
+ * order of tcp_cc_values(). */
 struct tcp_world {
 	struct sim *sim;
 	int m_cwnd, m_ssthresh, m_srtt, m_rto, m_inflight, m_rwnd, m_rtt, m_state, m_seg;
+	int m_cc[TCP_NCC];
 	bool any_sampled;
 };
 struct tcp_world *tcp_world(struct sim *s);

@@ -11,13 +11,18 @@
 --     (10 s + 200 ms + a round trip), each lasting >= 200 ms.
 --   - goodput >= 95 % of the payload rate 10 Mbit/s * 1448 / 1500.
 -- The timing is read from the cwnd series itself; the bbr_mode events
--- must agree with it.
+-- must agree with it.  The "cc" series show BBR's model: its bandwidth
+-- estimate is the bottleneck's payload rate (1.2067 MB/s, within 3 %),
+-- its min_rtt the base RTT plus at most two packet times at 10 Mbit/s,
+-- and its pacing gain takes Linux's values: 2.89 and 1/2.89 (Startup,
+-- Drain, BBR_UNIT-scaled: 739/256 and 88/256), then 1.25, 0.75 and 1.
 local s, r1, r2, d = node("s"), router("r1"), router("r2"), node("d")
 link(s, r1, { rate = "1Gbps", delay = "5ms" })
 link(r1, r2, { rate = "10Mbps", delay = "10ms", queue = fifo { limit = 100 } })
 link(r2, d, { rate = "1Gbps", delay = "5ms" })
 tcp.bulk { from = s, to = d, cc = "bbr", measure_from = "1s", name = "bbr" }
 record { "cwnd", every = "event" }
+record { "cc", every = "event" }
 run("60s")
 
 local MSS = 1448
@@ -80,3 +85,27 @@ local g = query("select goodput_bps from flows where name = 'bbr'")[1].goodput_b
 local cap = 10e6 * 1448 / 1500
 print(string.format("goodput %.3f Mbit/s = %.1f %% of %.3f", g / 1e6, 100 * g / cap, cap / 1e6))
 assert(g >= 0.95 * cap, "goodput below 95 % of the link")
+
+-- BBR's model, from the "cc" series
+local bw = query(string.format("select value from series where metric = 'cc_bw' and entity = 'bbr' " ..
+                 "and t_ns > %d order by value", dips[1].to))
+local bw_med = bw[(#bw + 1) // 2].value
+print(string.format("bw estimate in ProbeBW: median %.0f bytes/s (payload rate %.0f)", bw_med, cap / 8))
+assert(math.abs(bw_med - cap / 8) <= 0.03 * cap / 8, "bw estimate off the payload rate by more than 3 %")
+-- the estimate each ProbeRTT leaves for the next 10 s (on entering
+-- ProbeRTT the expired estimate is first replaced by the current sample)
+for i, dp in ipairs(dips) do
+  local v = query(string.format("select value from series where metric = 'cc_min_rtt' and entity = 'bbr' " ..
+                  "and t_ns <= %d order by t_ns desc limit 1", dp.to))[1].value
+  print(string.format("min_rtt after ProbeRTT %d: %.3f ms", i, v / 1e6))
+  assert(v >= 40e6 and v <= 40e6 + 2 * 1.2e6, "min_rtt outside [40, 42.4] ms")
+end
+local gains = {}
+for _, r in ipairs(query("select distinct value from series where metric = 'pacing_gain' and entity = 'bbr'")) do
+  gains[#gains + 1] = r.value
+end
+table.sort(gains)
+local want = { 88 / 256, 0.75, 1, 1.25, 739 / 256 }
+print("pacing gains: " .. table.concat(gains, " "))
+assert(#gains == #want, "expected the pacing gains of Drain, ProbeBW and Startup")
+for i, g in ipairs(want) do assert(gains[i] == g, "pacing gain " .. gains[i] .. ", expected " .. g) end

@@ -639,6 +639,16 @@ static void bbr_set_state(struct tcp_sock *tp, enum tcp_ca_state st)
 	}
 }
 
+/* bw as bytes/s (without the pacing margin), min_rtt, pacing gain */
+static void bbr_get_info(struct tcp_sock *tp, struct cc_info *ci)
+{
+	struct bbr *b = bb(tp);
+	ci->bw = (double)bbr_bw(tp) * tp->mss * 1e6 / BW_UNIT;
+	if (b->min_rtt != INT64_MAX)
+		ci->min_rtt = (double)b->min_rtt;
+	ci->pacing_gain = (double)b->pacing_gain / BBR_UNIT;
+}
+
 /* BBR may slow-start even in recovery: room for three cwnds */
 static uint32_t bbr_sndbuf_expand(struct tcp_sock *tp)
 {
@@ -655,4 +665,5 @@ const struct cc_ops bbr_ops = {
 	.undo_cwnd = bbr_undo_cwnd,
 	.cwnd_event = bbr_cwnd_event,
 	.set_state = bbr_set_state,
+	.get_info = bbr_get_info,
 };

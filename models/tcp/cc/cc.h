@@ -67,6 +67,15 @@ struct ack_sample {
 	uint32_t in_flight;
 };
 
+/* What a congestion control knows of the path, for the "cc" series (as
+ * Linux's get_info, which `ss -i` shows as bbr:(bw,mrtt,pacing_gain,..)).
+ * NAN where the algorithm has no such value. */
+struct cc_info {
+	double bw;          /* bottleneck bandwidth estimate, bytes/s */
+	double min_rtt;     /* the model's minimum (base) RTT, ns */
+	double pacing_gain; /* pacing rate / bw */
+};
+
 struct cc_ops {
 	const char *name;
 	/* Required. */
@@ -83,6 +92,8 @@ struct cc_ops {
 	void (*cwnd_event)(struct tcp_sock *tp, enum cc_event ev);
 	void (*pkts_acked)(struct tcp_sock *tp, const struct ack_sample *s);
 	uint32_t (*undo_cwnd)(struct tcp_sock *tp);
+	/* Fills in what the algorithm models (fields preset to NAN). */
+	void (*get_info)(struct tcp_sock *tp, struct cc_info *ci);
 	/* Send buffer in cwnds (Linux sndbuf_expand; default 2). */
 	uint32_t (*sndbuf_expand)(struct tcp_sock *tp);
 	/* How recovery behaves without SACK: false for NewReno (RFC 6582),

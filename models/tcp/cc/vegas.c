@@ -116,8 +116,16 @@ static void vegas_cong_avoid(struct tcp_sock *tp, uint32_t acked)
 	}
 }
 
+/* Vegas models only the base RTT (Linux's tcpvegas_info: vegas_minrtt). */
+static void vegas_get_info(struct tcp_sock *tp, struct cc_info *ci)
+{
+	if (vg(tp)->base_rtt != INT64_MAX)
+		ci->min_rtt = (double)vg(tp)->base_rtt;
+}
+
 const struct cc_ops vegas_ops = {
 	.name = "vegas",
+	.get_info = vegas_get_info,
 	.init = vegas_init,
 	.ssthresh = tcp_reno_ssthresh,
 	.cong_avoid = vegas_cong_avoid,
