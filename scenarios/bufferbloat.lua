@@ -19,6 +19,8 @@ local p = params {
   aqm = "fifo",       -- fifo | red | codel | fq_codel | pie
   time = "60s",
   warmup = "5s",      -- goodput and the summary count from here
+  jitter = "0ms",     -- extra delay on the access links, 0..jitter, order kept: the
+                      -- timing noise of real hosts, which breaks drop-tail phase effects
 }
 
 local ccs = {}
@@ -41,6 +43,7 @@ end
 local net = topo.dumbbell {
   pairs = n + 1,
   bottleneck = { rate = p.bw, rtt = p.rtt, queue = make_queue() },
+  access = { jitter = p.jitter },
 }
 for i = 1, n do
   tcp.bulk { from = net.left[i], to = net.right[i], cc = ccs[(i - 1) % #ccs + 1],
@@ -52,6 +55,7 @@ ping { from = net.left[n + 1], to = net.right[n + 1], every = "50ms", name = "pi
 local bottleneck = net.bottleneck:queue_name(net.routers[1])
 record { "cwnd", "ssthresh", every = "event" }
 record { "srtt", "throughput", every = "100ms" }
+record { "cc", every = "100ms" }      -- pacing rate, BBR's bw and min_rtt estimates
 record { "queue", every = "10ms", only = bottleneck }
 record { "ping" }
 run(p.time)
