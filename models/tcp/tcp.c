@@ -539,11 +539,15 @@ static void probes_remove(struct tcp_sock *tp)
 	tp->probed = false;
 }
 
-/* Writes the series that are recorded "on change". */
+/* Writes the series that are recorded "on change", for a connection
+ * that has sent data, as the sampled ones: a bulk receiver's window says
+ * nothing, and before its accept it would not even have its name. */
 void tcp_record_change(struct tcp_sock *tp)
 {
 	struct tcp_world *w = tp->world;
 	struct sim *s = tp->sim;
+	if (!tp->data_segs_out)
+		return;
 	if (tp->snd_cwnd != tp->logged_cwnd && rec_on_event(s, w->m_cwnd)) {
 		tp->logged_cwnd = tp->snd_cwnd;
 		rec_value(s, w->m_cwnd, tp->name, (double)tp->snd_cwnd * tp->mss);
@@ -562,8 +566,6 @@ void tcp_record_change(struct tcp_sock *tp)
 	if (rec_on_event(s, w->m_rto))
 		rec_value(s, w->m_rto, tp->name, (double)tp->rto);
 	bool any_cc = false;
-	if (!tp->data_segs_out)
-		return; /* a receiver: no congestion control at work */
 	for (int i = 0; i < TCP_NCC; i++)
 		any_cc |= rec_on_event(s, w->m_cc[i]);
 	if (!any_cc)
