@@ -16,9 +16,11 @@ LDLIBS     = $(PKG_LIBS) -lm
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SIM_SRC    := $(filter-out sim/main.c,$(wildcard sim/*.c))
+SIM_SRC    := $(wildcard sim/*.c)
+CLI_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))
+ANA_SRC    := $(wildcard analysis/*.c)
 MODEL_SRC  := $(wildcard models/*/*.c) $(wildcard models/*/*/*.c)
-LIB_SRC    := $(SIM_SRC) $(MODEL_SRC)
+LIB_SRC    := $(SIM_SRC) $(MODEL_SRC) $(CLI_SRC) $(ANA_SRC)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 BENCH_SRC  := $(wildcard bench/*.c)
 
@@ -35,10 +37,10 @@ all: wirelab
 deps:
 	@sh tools/deps.sh $(DEB_PKGS)
 
-wirelab: build/rel/sim/main.o $(LIB_OBJ)
+wirelab: build/rel/cli/main.o $(LIB_OBJ)
 	$(CC) -o $@ $^ $(LDLIBS)
 
-build/san/wirelab: build/san/sim/main.o $(SAN_OBJ)
+build/san/wirelab: build/san/cli/main.o $(SAN_OBJ)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
 build/rel/%.o: %.c

@@ -30,7 +30,7 @@ static const char *const schema =
 	"  dequeued INTEGER, dropped INTEGER, marked INTEGER, bytes_dropped INTEGER,"
 	"  max_pkts INTEGER, max_bytes INTEGER,"
 	"  PRIMARY KEY (run_id, entity));"
-	/* Sweeps (sim/sweep.c): one row per run of a sweep.  point is the JSON
+	/* Sweeps (cli/sweep.c): one row per run of a sweep.  point is the JSON
 	 * of the swept parameters, rep the replication (0-based, seed =
 	 * base seed + rep), job the run's place in the sweep's cross product
 	 * (1-based), spec the sweep's definition (merge joins rows with equal
@@ -39,7 +39,7 @@ static const char *const schema =
 	"  sweep_id INTEGER, run_id INTEGER, point TEXT, rep INTEGER, seed INTEGER,"
 	"  status TEXT, error TEXT, cmd TEXT, job INTEGER, spec TEXT,"
 	"  PRIMARY KEY (sweep_id, run_id));"
-	/* Statistics (sim/stats.c): per run, and per sweep point across the
+	/* Statistics (analysis/stats.c): per run, and per sweep point across the
 	 * point's replications.  key is '' for a metric of the whole run. */
 	"CREATE TABLE IF NOT EXISTS run_stats ("
 	"  run_id INTEGER, metric TEXT, key TEXT, value REAL,"

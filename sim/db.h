@@ -5,8 +5,8 @@
  * not finish.  Columns may be added, never renamed.
  *
  * Tables: runs, flows, series, events, queues (written by a run); sweeps
- * (sim/sweep.c: which point, replication and seed each run of a sweep
- * is), run_stats and summary (sim/stats.c: statistics derived from the
+ * (cli/sweep.c: which point, replication and seed each run of a sweep
+ * is), run_stats and summary (analysis/stats.c: statistics derived from the
  * others, recomputed by sweep, merge and report). */
 #ifndef WL_DB_H
 #define WL_DB_H

@@ -15,7 +15,7 @@
 #include "models/tcp/tcp_lua.h"
 #include "tcp_apps.h"
 #include "probes.h"
-#include "sim/host.h"
+#include "cli/host.h"
 #include "udp_apps.h"
 
 static const char APP_MT[] = "wirelab.app";

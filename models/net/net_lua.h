@@ -6,7 +6,7 @@
 #include <lua.h>
 
 #include "net.h"
-#include "sim/host.h"
+#include "cli/host.h"
 
 extern const struct host_module net_module;
 

@@ -7,7 +7,7 @@
 #include <lua.h>
 
 #include "qdisc.h"
-#include "sim/host.h"
+#include "cli/host.h"
 
 extern const struct host_module queue_module;
 

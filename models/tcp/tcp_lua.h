@@ -5,7 +5,7 @@
 
 #include <lua.h>
 
-#include "sim/host.h"
+#include "cli/host.h"
 #include "tcp.h"
 
 extern const struct host_module tcp_module;

@@ -1,7 +1,7 @@
 /* The Lua host; see host.h.  Reads top to bottom: the host object, the
  * sandbox, error locations, the scenario functions (params, at, record,
  * run, query, include, require), option-table getters, and host_main. */
-#include "host.h"
+#include "cli/host.h"
 
 #include <errno.h>
 #include <lualib.h>
@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "record.h"
-#include "units.h"
-#include "util.h"
+#include "sim/db.h"
+#include "sim/record.h"
+#include "sim/units.h"
+#include "sim/util.h"
 
 struct hook {
 	host_hook_fn fn;

@@ -4,7 +4,7 @@
  * the command line and its -p value lists, the description of job k (its
  * parameters, point, seed and commands), --emit-jobs, running and waiting
  * for the processes, and the fold of a finished run into the output. */
-#include "sweep.h"
+#include "cli/sweep.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,11 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "merge.h"
-#include "sim.h"
-#include "stats.h"
-#include "util.h"
+#include "sim/db.h"
+#include "analysis/merge.h"
+#include "sim/sim.h"
+#include "analysis/stats.h"
+#include "sim/util.h"
 
 #define SWEEP_MAX_RUNS 1000000L
 

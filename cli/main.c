@@ -17,11 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "merge.h"
-#include "plot.h"
-#include "report.h"
-#include "sweep.h"
+#include "cli/host.h"
+#include "analysis/merge.h"
+#include "analysis/plot.h"
+#include "analysis/report.h"
+#include "cli/sweep.h"
 
 extern const struct host_module queue_module, net_module, tcp_module, apps_module;
 

@@ -9,7 +9,7 @@
  * drawn when the run (or sweep) has such rows, as PNG and SVG, by calling
  *     gnuplot -e "db='FILE'; run=N; out='BASE.png'; fmt='png'; lib='analysis'" T.gp
  * (sweep=N for a sweep template), so the same command works by hand. */
-#include "plot.h"
+#include "analysis/plot.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "sim/util.h"
 
 static int count_rows(sqlite3 *db, const char *sql, long long id, const char *arg, int min)
 {

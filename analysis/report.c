@@ -13,7 +13,7 @@
  * Under each figure: its template (copied into DIR/analysis/ with the
  * files it loads, so DIR is self-contained) and the gnuplot command that
  * drew it.  The page links only to files that were written. */
-#include "report.h"
+#include "analysis/report.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -25,11 +25,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "plot.h"
-#include "sim.h"
-#include "stats.h"
-#include "util.h"
+#include "sim/db.h"
+#include "analysis/plot.h"
+#include "sim/sim.h"
+#include "analysis/stats.h"
+#include "sim/util.h"
 
 #define REPORT_ALL_RUNS 8
 #define REPORT_MAX_RUN_FIGS 16

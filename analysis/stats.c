@@ -1,7 +1,7 @@
 /* Statistics across runs and replications: the run_stats and summary
  * tables, with GSL for the percentiles, the standard deviation and
  * Student's t.  See stats.h for what each metric means. */
-#include "stats.h"
+#include "analysis/stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "sim.h"
-#include "units.h"
-#include "util.h"
+#include "sim/db.h"
+#include "sim/sim.h"
+#include "sim/units.h"
+#include "sim/util.h"
 
 void stats_mean_ci95(const double *x, size_t n, double *mean, double *ci95)
 {

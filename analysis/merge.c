@@ -1,7 +1,7 @@
 /* `wirelab merge` and the fold that `wirelab sweep` uses: result files are
  * copied into one with SQLite's ATTACH and INSERT ... SELECT, run ids
  * shifted by an offset and sweep ids mapped.  See merge.h. */
-#include "merge.h"
+#include "analysis/merge.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "sim.h"
-#include "stats.h"
-#include "util.h"
+#include "sim/db.h"
+#include "sim/sim.h"
+#include "analysis/stats.h"
+#include "sim/util.h"
 
 /* Runs SQL built with sqlite3_mprintf's %w/%q/%Q; 0 or -1 with err set. */
 static int execf(sqlite3 *h, struct errbuf *err, const char *fmt, ...)
