@@ -1,0 +1,150 @@
+/* The run loop as scripts drive it: at(time, fn) schedules a callback,
+ * record{...} turns metrics on, run(until) advances the simulation (starting
+ * the recorder on the first call) with a progress line and a check for
+ * SIGINT/SIGTERM. */
+#include "cli/host_priv.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim/record.h"
+
+/* ---- at(time, fn) ---- */
+
+static void at_fire(struct sim *s, void *obj, uint64_t ref)
+{
+	(void)s;
+	struct host *h = obj;
+	host_push_ref(h->L, (int)ref);
+	host_unref(h->L, (int)ref);
+	host_pcall(h, 0, 0);
+}
+
+int host_l_at(lua_State *L)
+{
+	struct host *h = host_of(L);
+	simtime_t t = host_to_duration(L, 1, "at: time");
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	if (t < h->sim->now)
+		return host_error(L, "at: time is in the past (now is %f s)", sim_to_sec(h->sim->now));
+	sim_at(h->sim, t, at_fire, h, (uint64_t)host_ref(L, 2));
+	return 0;
+}
+
+/* ---- record{ "metric" or "group", ..., every = "10ms" | "event" } ---- */
+
+int host_l_record(lua_State *L)
+{
+	static const char *const keys[] = { "#", "every", "only", NULL };
+	struct host *h = host_of(L);
+	host_check_keys(L, 1, "record", keys);
+	simtime_t every = SIM_MS(100);
+	if (lua_getfield(L, 1, "every") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "event") == 0)
+		every = 0;
+	else if (!lua_isnil(L, -1))
+		every = host_to_duration(L, -1, "record: every");
+	lua_pop(L, 1);
+	if (lua_rawlen(L, 1) == 0)
+		return host_error(L, "record: name at least one metric or group, e.g. record { \"queue\", every = \"10ms\" }");
+	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			return host_error(L, "record: entry %d: expected a metric name, got %s", (int)i,
+					  luaL_typename(L, -1));
+		int name = lua_gettop(L);
+		struct errbuf err;
+		if (rec_enable(h->sim, lua_tostring(L, name), every, &err) < 0)
+			return host_error(L, "%s", err.msg);
+		if (lua_getfield(L, 1, "only") != LUA_TNIL) {
+			/* only = "r1->r2" or { "r1->r2", "r2->r3" } */
+			int v = lua_gettop(L);
+			const char *ents[64];
+			int n = 0;
+			if (lua_type(L, v) == LUA_TSTRING) {
+				ents[n++] = lua_tostring(L, v);
+			} else if (lua_istable(L, v)) {
+				for (lua_Integer k = 1; n < 64 && lua_rawgeti(L, v, k) == LUA_TSTRING; k++)
+					ents[n++] = lua_tostring(L, -1); /* anchored by the table */
+			} else {
+				return host_error(L, "record: only: expected an entity name or a list of them");
+			}
+			rec_only(h->sim, lua_tostring(L, name), ents, n);
+		}
+		lua_settop(L, name - 1);
+	}
+	return 0;
+}
+
+/* ---- run(until) ---- */
+
+double host_wall_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+struct run_progress {
+	struct host *h;
+	simtime_t until;
+	uint64_t events0;
+	struct timespec t0;
+};
+
+static void on_progress(struct sim *s, void *arg)
+{
+	struct run_progress *rp = arg;
+	struct host *h = rp->h;
+	if (host_interrupted) {
+		sim_fail(s, "interrupted by signal %d at t=%.6f s", (int)host_interrupted, sim_to_sec(s->now));
+		return;
+	}
+	if (!h->opts->progress)
+		return;
+	double since = host_wall_since(&h->last_progress);
+	if (since < 0.25)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &h->last_progress);
+	double wall = host_wall_since(&rp->t0);
+	double evps = wall > 0 ? (double)(s->events - rp->events0) / wall : 0;
+	fprintf(stderr, "\r  t = %.3f s of %.3f s  %3.0f%%  %.2f M events/s   ",
+		sim_to_sec(s->now), sim_to_sec(rp->until),
+		rp->until > 0 ? 100.0 * (double)s->now / (double)rp->until : 100.0, evps / 1e6);
+	h->progress_shown = true;
+}
+
+int host_l_run(lua_State *L)
+{
+	struct host *h = host_of(L);
+	struct sim *s = h->sim;
+	simtime_t until = host_to_duration(L, 1, "run: time");
+	if (until < s->now)
+		return host_error(L, "run: %f s is earlier than the current time %f s",
+				  sim_to_sec(until), sim_to_sec(s->now));
+	if (!h->started) {
+		h->started = true;
+		host_hooks_run(h, &h->on_start);
+		rec_start(s);
+		if (s->failed)
+			return luaL_error(L, "%s", s->error);
+	}
+	h->ran = true;
+	struct run_progress rp = { h, until, s->events, { 0, 0 } };
+	clock_gettime(CLOCK_MONOTONIC, &rp.t0);
+	h->last_progress = rp.t0;
+	s->progress = on_progress;
+	s->progress_arg = &rp;
+	int rc = sim_run(s, until);
+	s->progress = NULL;
+	if (h->progress_shown) {
+		fprintf(stderr, "\r%*s\r", 72, "");
+		h->progress_shown = false;
+	}
+	host_hooks_run(h, &h->on_stop);
+	if (rc < 0) {
+		lua_pushstring(L, s->error);
+		return lua_error(L);
+	}
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* The scenario sandbox: the global environment a script sees (only
+ * whitelisted standard functions: no io, os, load, dofile, math.random) and
+ * the helpers bindings use to put their globals in it.  pairs() iterates in
+ * sorted key order so that results do not depend on Lua's per-process string
+ * hash seed. */
+#include "cli/host_priv.h"
+
+#include <string.h>
+
+/* ---- the sandbox ---- */
+
+void host_push_env(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &host_key_env);
+}
+
+void host_set_global(lua_State *L, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	host_push_env(L);
+	if (!dot) {
+		lua_insert(L, -2);
+		lua_setfield(L, -2, name);
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pushlstring(L, name, (size_t)(dot - name));
+	lua_rawget(L, -2);
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushlstring(L, name, (size_t)(dot - name));
+		lua_pushvalue(L, -2);
+		lua_rawset(L, -4);
+	}
+	/* stack: value env table */
+	lua_rotate(L, -3, -1); /* env table value */
+	lua_setfield(L, -2, dot + 1);
+	lua_pop(L, 2);
+}
+
+void host_register(lua_State *L, const char *name, lua_CFunction fn)
+{
+	lua_pushcfunction(L, fn);
+	host_set_global(L, name);
+}
+
+/* pairs() in sorted key order: Lua seeds its string hash at random, so the
+ * order of plain pairs() differs between runs and would make scenarios that
+ * build things in a loop over a table nondeterministic. */
+static int key_less(lua_State *L, int a, int b)
+{
+	int ta = lua_type(L, a), tb = lua_type(L, b);
+	if (ta != tb)
+		return ta < tb;
+	if (ta == LUA_TNUMBER || ta == LUA_TSTRING)
+		return lua_compare(L, a, b, LUA_OPLT);
+	if (ta == LUA_TBOOLEAN)
+		return !lua_toboolean(L, a) && lua_toboolean(L, b);
+	return 0; /* other keys keep next() order */
+}
+
+static int sorted_next(lua_State *L)
+{
+	/* upvalue 1: the sorted key array; upvalue 2: position */
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+	lua_pushinteger(L, i);
+	lua_replace(L, lua_upvalueindex(2));
+	if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL)
+		return 1;
+	lua_pushvalue(L, -1);
+	lua_gettable(L, 1);
+	return 2;
+}
+
+static int sandbox_pairs(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		lua_call(L, 1, 3);
+		return 3;
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_newtable(L); /* keys */
+	int keys = lua_gettop(L);
+	lua_Integer n = 0;
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, keys, ++n);
+	}
+	/* insertion sort is fine for scenario-sized tables */
+	for (lua_Integer i = 2; i <= n; i++) {
+		lua_rawgeti(L, keys, i);
+		lua_Integer j = i - 1;
+		while (j >= 1) {
+			lua_rawgeti(L, keys, j);
+			if (!key_less(L, -2, -1)) {
+				lua_pop(L, 1);
+				break;
+			}
+			lua_rawseti(L, keys, j + 1);
+			j--;
+		}
+		lua_rawseti(L, keys, j + 1);
+	}
+	lua_pushvalue(L, keys);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, sorted_next, 2);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+void host_sandbox_build(lua_State *L)
+{
+	static const char *const safe[] = {
+		"assert", "error", "ipairs", "next", "pcall", "print", "select", "tonumber",
+		"tostring", "type", "xpcall", "rawequal", "rawget", "rawset", "rawlen",
+		"setmetatable", "getmetatable", "_VERSION", "string", "table", "math", "utf8",
+		"coroutine", NULL,
+	};
+	lua_newtable(L);
+	lua_pushglobaltable(L);
+	for (const char *const *n = safe; *n; n++) {
+		lua_getfield(L, -1, *n);
+		lua_setfield(L, -3, *n);
+	}
+	lua_pop(L, 1);
+	/* math.random would draw from an unseeded, unnamed generator */
+	lua_getfield(L, -1, "math");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "random");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+	lua_pushcfunction(L, sandbox_pairs);
+	lua_setfield(L, -2, "pairs");
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -2, "_G");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &host_key_env);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &host_key_loaded);
+}
