@@ -25,9 +25,33 @@ const char host_key_loaded = 'l';
 
 volatile sig_atomic_t host_interrupted;
 
+/* SIGINT and SIGTERM only set a flag.  The run loop checks it every 2^16
+ * events (host_run.c), and a count hook checks it every HOOK_COUNT Lua
+ * instructions, so a script stuck in `while true do end` stops too.  The
+ * hook is set once on the main thread, before any coroutine exists, so
+ * every coroutine inherits it (lua_newthread copies the hook).  A second
+ * signal of the same kind kills at once (SA_RESETHAND). */
+enum { HOOK_COUNT = 4096 };
+
 static void on_signal(int sig)
 {
 	host_interrupted = sig;
+}
+
+const char *host_signame(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+static void interrupt_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	if (!host_interrupted)
+		return;
+	/* from now on at every instruction: a pcall that catches this error
+	 * returns into code that raises it again */
+	lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, 1);
+	luaL_error(L, "interrupted by %s", host_signame(host_interrupted));
 }
 
 struct host *host_of(lua_State *L)
@@ -42,6 +66,7 @@ struct sim *host_sim(lua_State *L) { return host_of(L)->sim; }
 const char *host_pcap_dir(struct host *h) { return h->opts->pcap_dir; }
 const char *host_home(struct host *h) { return h->home; }
 bool host_started(struct host *h) { return h->started; }
+lua_State *host_lua(struct host *h) { return h->L; }
 
 static void hooks_add(struct hooks *hk, host_hook_fn fn, void *arg)
 {
@@ -147,12 +172,40 @@ static void find_home(struct host *h)
 	wl_home(h->home, sizeof(h->home));
 }
 
+/* A write to the result file failed (disk full, I/O error): stop the run
+ * now; the rows that follow would be lost. */
+static void on_db_error(void *arg, const char *msg)
+{
+	struct host *h = arg;
+	sim_fail(h->sim, "result file '%s': %s", h->opts->out, msg);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int open_results(struct host *h)
 {
 	const char *out = h->opts->out;
 	if (!out)
 		return 0;
-	/* a run's result file is replaced, not appended to */
+	if (!*out) {
+		fprintf(stderr, "wirelab: --out: the result file name is empty\n");
+		return -1;
+	}
+	/* a run's result file is replaced, not appended to; but only a result
+	 * file: never the script, a text file or a read-only file */
+	struct errbuf err;
+	if (same_file(out, h->opts->script)) {
+		fprintf(stderr, "wirelab: --out '%s' is the scenario script itself; not replacing it\n", out);
+		return -1;
+	}
+	if (db_check_replaceable(out, &err) < 0) {
+		fprintf(stderr, "wirelab: --out: %s\n", err.msg);
+		return -1;
+	}
 	char side[4096 + 8];
 	if (unlink(out) < 0 && errno != ENOENT) {
 		fprintf(stderr, "wirelab: cannot replace result file '%s': %s\n", out, strerror(errno));
@@ -162,12 +215,12 @@ static int open_results(struct host *h)
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", out);
 	unlink(side);
-	struct errbuf err;
 	h->db = db_open(out, &err);
 	if (!h->db) {
 		fprintf(stderr, "wirelab: %s\n", err.msg);
 		return -1;
 	}
+	db_on_error(h->db, on_db_error, h);
 	h->sim->db = h->db;
 	h->sim->run_id = db_run_begin(h->db, h->opts->script, "{}", h->opts->seed, h->opts->version);
 	if (h->sim->run_id < 0) {
@@ -219,7 +272,8 @@ int host_main(const struct host_opts *opts)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &host_key_host);
 	host_sandbox_build(L);
 	host_register(L, "params", host_l_params);
-	host_register(L, "at", host_l_at);
+	host_timers_open(L);
+	host_results_open(L);
 	host_register(L, "record", host_l_record);
 	host_register(L, "run", host_l_run);
 	host_register(L, "query", host_l_query);
@@ -229,8 +283,10 @@ int host_main(const struct host_opts *opts)
 
 	struct sigaction sa = { 0 };
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	lua_sethook(L, interrupt_hook, LUA_MASKCOUNT, HOOK_COUNT);
 
 	/* the script's chunk name, as error messages will show it */
 	if (luaL_loadfilex(L, opts->script, "t") != LUA_OK) {
@@ -278,6 +334,13 @@ int host_main(const struct host_opts *opts)
 	else
 		status = 0;
 report:
+	if (host_interrupted) {
+		/* whatever the script did with the error, the run was cut short */
+		lua_sethook(h->L, NULL, 0, 0);
+		status = 1;
+		errmsg = lua_pushfstring(h->L, "interrupted by %s at t=%f s", host_signame(host_interrupted),
+					 sim_to_sec(h->sim->now));
+	}
 	if (errmsg) {
 		snprintf(h->errcopy, sizeof(h->errcopy), "%s", errmsg);
 		errmsg = h->errcopy;
@@ -286,7 +349,8 @@ report:
 	if (h->db) {
 		if (status != 0 && h->started)
 			host_hooks_run(h, &h->on_finish); /* close pcap files, write what we have */
-		db_run_end(h->db, h->sim->run_id, status == 0 ? "ok" : "error", errmsg,
+		db_run_end(h->db, h->sim->run_id,
+			   status == 0 ? "ok" : host_interrupted ? "interrupted" : "error", errmsg,
 			   h->sim->now, h->sim->events, host_wall_since(&h->wall_start));
 		struct errbuf err;
 		int rc = db_close(h->db, &err);
@@ -308,5 +372,11 @@ out:
 	free(h->on_stop.v);
 	free(h->on_finish.v);
 	free(h->params_json);
+	if (host_interrupted) {
+		/* die of the signal, as the shell and a sweep expect, now that the
+		 * result file is closed and says 'interrupted' */
+		signal(host_interrupted, SIG_DFL);
+		raise(host_interrupted);
+	}
 	return status;
 }

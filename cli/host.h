@@ -22,6 +22,8 @@
 
 #include "sim/sim.h"
 
+#define HOST_DURATION_MAX SIM_S(100LL * 31557600)
+
 struct host;
 
 struct host_module {
@@ -59,6 +61,10 @@ struct sim *host_sim(lua_State *L);
 const char *host_pcap_dir(struct host *h);
 const char *host_home(struct host *h);
 bool host_started(struct host *h);
+/* The main Lua thread.  A binding that keeps a lua_State to call back later
+ * must keep this one, not its own L: that may be a coroutine's, which is
+ * suspended or dead when the callback runs. */
+lua_State *host_lua(struct host *h);
 
 /* Pushes the script's global environment (where bindings put globals). */
 void host_push_env(lua_State *L);
@@ -87,6 +93,9 @@ int host_error(lua_State *L, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
 /* ---- option tables: f{ key = value, ... } ----
+ * Durations and absolute times are at most HOST_DURATION_MAX (100 years of
+ * 365.25 days), so the clock plus any one duration cannot overflow a
+ * simtime_t (2^63 ns, about 292 years).
  * `what` names the function for messages ("link").  Every getter raises a
  * clear error for a wrong type or a malformed unit string. */
 void host_check_table(lua_State *L, int idx, const char *what);
@@ -96,6 +105,10 @@ bool host_has(lua_State *L, int idx, const char *key);
 simtime_t host_get_duration(lua_State *L, int idx, const char *what, const char *key, simtime_t def);
 uint64_t host_get_rate(lua_State *L, int idx, const char *what, const char *key, uint64_t def);
 uint64_t host_get_size(lua_State *L, int idx, const char *what, const char *key, uint64_t def);
+/* The same, rejecting a size above max (UINT32_MAX where the caller keeps
+ * 32 bits). */
+uint64_t host_get_size_max(lua_State *L, int idx, const char *what, const char *key, uint64_t def,
+			   uint64_t max);
 int64_t host_get_int(lua_State *L, int idx, const char *what, const char *key, int64_t def,
 		     int64_t min, int64_t max);
 double host_get_num(lua_State *L, int idx, const char *what, const char *key, double def,
@@ -105,6 +118,9 @@ bool host_get_bool(lua_State *L, int idx, const char *what, const char *key, boo
 const char *host_get_str(lua_State *L, int idx, const char *what, const char *key, const char *def);
 /* Converts a value at idx (not a table field) the same way. */
 simtime_t host_to_duration(lua_State *L, int idx, const char *what);
+/* An absolute simulated time: an integer number of ns (now() + d) or a
+ * duration string measured from t = 0. */
+simtime_t host_to_time(lua_State *L, int idx, const char *what);
 uint64_t host_to_rate(lua_State *L, int idx, const char *what);
 
 #endif

@@ -4,7 +4,9 @@
  * unit arithmetic. */
 #include "cli/host_priv.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -61,6 +63,51 @@ void host_load_sandboxed(lua_State *L, const char *path)
 	lua_setupvalue(L, -2, 1);
 }
 
+/* Scenario files are read from two places only: the script's own folder
+ * and the shipped scenarios (WIRELAB_HOME/scenarios, with the libraries in
+ * scenarios/lib).  A name is a relative path without ".." components; the
+ * file found must lie inside the folder it was looked up in once symbolic
+ * links are resolved, so neither an absolute path nor a link escapes. */
+static bool valid_rel(const char *rel)
+{
+	if (!*rel || rel[0] == '/')
+		return false;
+	for (const char *p = rel; *p;) {
+		const char *e = strchr(p, '/');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n + (e ? 1 : 0);
+	}
+	return true;
+}
+
+/* 0 and the path in out if root/rel is a regular file inside root. */
+static int find_in(const char *root, const char *rel, char *out, size_t n)
+{
+	char path[PATH_MAX + 600], rroot[PATH_MAX], rpath[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (!host_file_exists(path) || !realpath(root, rroot) || !realpath(path, rpath))
+		return -1;
+	size_t rl = strlen(rroot);
+	if (strncmp(rpath, rroot, rl) != 0 || (rpath[rl] != '/' && rl > 1))
+		return -1;
+	snprintf(out, n, "%s", path);
+	return 0;
+}
+
+static void script_dir(struct host *h, char *dir, size_t n)
+{
+	const char *script = h->opts->script;
+	const char *slash = strrchr(script, '/');
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == script)
+		snprintf(dir, n, "/");
+	else
+		snprintf(dir, n, "%.*s", (int)(slash - script), script);
+}
+
 int host_l_require(lua_State *L)
 {
 	struct host *h = host_of(L);
@@ -69,24 +116,19 @@ int host_l_require(lua_State *L)
 	if (lua_getfield(L, -1, name) != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
-	char rel[512], path[4096 + 600];
-	snprintf(rel, sizeof(rel), "%s", name);
-	for (char *c = rel; *c; c++)
+	char rel[512], path[PATH_MAX + 600], dir[PATH_MAX], lib[PATH_MAX + 32];
+	snprintf(rel, sizeof(rel), "%s.lua", name);
+	for (char *c = rel; *c && c < rel + strlen(name); c++)
 		if (*c == '.')
 			*c = '/';
-	if (strstr(rel, "..") || rel[0] == '/')
+	if (strlen(name) > 400 || !valid_rel(rel) || strchr(name, '/'))
 		return host_error(L, "require: '%s' is not a library name", name);
 	/* the script's own folder first, then the shipped library */
-	const char *script = h->opts->script;
-	const char *slash = strrchr(script, '/');
-	int dirlen = slash ? (int)(slash - script) : 1;
-	const char *dir = slash ? script : ".";
-	snprintf(path, sizeof(path), "%.*s/%s.lua", dirlen, dir, rel);
-	if (!host_file_exists(path))
-		snprintf(path, sizeof(path), "%s/scenarios/lib/%s.lua", h->home, rel);
-	if (!host_file_exists(path))
-		return host_error(L, "require: no library '%s' (looked in the script's folder and %s/scenarios/lib)",
-				  name, h->home);
+	script_dir(h, dir, sizeof(dir));
+	snprintf(lib, sizeof(lib), "%s/scenarios/lib", h->home);
+	if (find_in(dir, rel, path, sizeof(path)) < 0 && find_in(lib, rel, path, sizeof(path)) < 0)
+		return host_error(L, "require: no library '%s' (looked in the script's folder and %s)",
+				  name, lib);
 	host_load_sandboxed(L, path);
 	lua_pushstring(L, name);
 	lua_call(L, 1, 1);
@@ -102,15 +144,29 @@ int host_l_require(lua_State *L)
 int host_l_include(lua_State *L)
 {
 	struct host *h = host_of(L);
-	const char *path = luaL_checkstring(L, 1);
-	if (!lua_isnoneornil(L, 2))
-		luaL_checktype(L, 2, LUA_TTABLE);
-	char full[4096 + 600];
-	snprintf(full, sizeof(full), "%s", path);
-	if (!host_file_exists(full) && path[0] != '/')
-		snprintf(full, sizeof(full), "%s/%s", h->home, path);
-	if (!host_file_exists(full))
-		return host_error(L, "include: no scenario file '%s'", path);
+	if (lua_type(L, 1) != LUA_TSTRING)
+		return host_error(L, "include: expected a scenario file name, got %s", host_value_repr(L, 1));
+	const char *path = lua_tostring(L, 1);
+	if (!lua_isnoneornil(L, 2) && !lua_istable(L, 2))
+		return host_error(L, "include: expected a table of parameters, got %s", host_value_repr(L, 2));
+	if (strlen(path) > 1000 || !valid_rel(path))
+		return host_error(L, "include: '%s' must be a path relative to the script's folder or to "
+				  "the shipped scenarios (no leading '/', no '..')", path);
+	char full[PATH_MAX + 600], dir[PATH_MAX];
+	script_dir(h, dir, sizeof(dir));
+	/* "scenarios/x.lua" names a shipped scenario; scenarios/lib holds the
+	 * libraries */
+	bool shipped = strncmp(path, "scenarios/", 10) == 0;
+	char root[PATH_MAX + 32];
+	snprintf(root, sizeof(root), "%s/scenarios", h->home);
+	if (find_in(dir, path, full, sizeof(full)) < 0 &&
+	    !(shipped && find_in(root, path + 10, full, sizeof(full)) == 0)) {
+		snprintf(root, sizeof(root), "%s/scenarios/lib", h->home);
+		if (find_in(root, path, full, sizeof(full)) < 0)
+			return host_error(L, "include: no scenario file '%s' in the script's folder (%s) or "
+					  "the shipped scenarios (%s/scenarios)", path, dir, h->home);
+	}
+	lua_settop(L, 2);
 	host_load_sandboxed(L, full);
 	int saved = h->include_ovr_ref;
 	if (lua_istable(L, 2))
@@ -145,10 +201,23 @@ static int l_units_fmt(lua_State *L)
 {
 	enum unit_kind k = (enum unit_kind)lua_tointeger(L, lua_upvalueindex(1));
 	lua_Integer v;
-	if (lua_isinteger(L, 1))
+	if (lua_type(L, 1) != LUA_TNUMBER)
+		return host_error(L, "expected a number of %s, got %s",
+				  k == UNIT_RATE ? "bit/s" : k == UNIT_SIZE ? "bytes" : "ns",
+				  host_value_repr(L, 1));
+	if (lua_isinteger(L, 1)) {
 		v = lua_tointeger(L, 1);
-	else
-		v = (lua_Integer)(luaL_checknumber(L, 1) + 0.5);
+	} else {
+		/* rounded to the nearest unit; NaN, inf and values beyond 2^63
+		 * have no integer to round to */
+		double d = lua_tonumber(L, 1);
+		if (!(d > -9.2e18 && d < 9.2e18))
+			return host_error(L, "expected a finite number within +-9.2e18, got %s",
+					  host_value_repr(L, 1));
+		v = (lua_Integer)(d < 0 ? d - 0.5 : d + 0.5);
+	}
+	if (v == LUA_MININTEGER)
+		return host_error(L, "%lld is out of range", (long long)v);
 	if (v < 0 && k != UNIT_DURATION)
 		return host_error(L, "a %s cannot be negative (got %lld)", units_kind_name(k), (long long)v);
 	char buf[64];

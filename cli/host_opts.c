@@ -4,6 +4,7 @@
  * or an out-of-range value with a message naming the function and key. */
 #include "cli/host_priv.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sim/units.h"
@@ -12,6 +13,10 @@
 
 const char *host_value_repr(lua_State *L, int idx)
 {
+	if (lua_type(L, idx) == LUA_TNONE)
+		return lua_pushstring(L, "nothing");
+	if (lua_type(L, idx) == LUA_TNIL)
+		return lua_pushstring(L, "nil");
 	if (lua_type(L, idx) == LUA_TSTRING)
 		return lua_pushfstring(L, "'%s'", lua_tostring(L, idx));
 	if (lua_type(L, idx) == LUA_TNUMBER)
@@ -82,9 +87,33 @@ static int64_t to_unit(lua_State *L, int idx, enum unit_kind k, const char *what
 			  host_value_repr(L, idx));
 }
 
+/* A duration no longer than HOST_DURATION_MAX, so now + d cannot overflow. */
+static simtime_t to_duration(lua_State *L, int idx, const char *what, const char *key)
+{
+	simtime_t d = to_unit(L, idx, UNIT_DURATION, what, key);
+	if (d > HOST_DURATION_MAX)
+		host_error(L, "%s%s%s: %s is too long (at most 100 years)", what, key ? ": " : "",
+			   key ? key : "", lua_tostring(L, idx));
+	return d;
+}
+
 simtime_t host_to_duration(lua_State *L, int idx, const char *what)
 {
-	return to_unit(L, idx, UNIT_DURATION, what, NULL);
+	return to_duration(L, idx, what, NULL);
+}
+
+simtime_t host_to_time(lua_State *L, int idx, const char *what)
+{
+	if (lua_type(L, idx) != LUA_TNUMBER)
+		return to_duration(L, idx, what, NULL);
+	int ok = 0;
+	lua_Integer t = lua_tointegerx(L, idx, &ok);
+	if (!ok)
+		host_error(L, "%s: expected a time in whole nanoseconds (e.g. now() + units.ns('10ms')) "
+			   "or a duration like '40ms', got %s", what, host_value_repr(L, idx));
+	if (t < 0 || t > HOST_DURATION_MAX)
+		host_error(L, "%s: %lld ns is out of range [0, 100 years]", what, (long long)t);
+	return (simtime_t)t;
 }
 
 uint64_t host_to_rate(lua_State *L, int idx, const char *what)
@@ -99,7 +128,7 @@ simtime_t host_get_duration(lua_State *L, int idx, const char *what, const char 
 {
 	simtime_t v = def;
 	if (lua_getfield(L, idx, key) != LUA_TNIL)
-		v = to_unit(L, -1, UNIT_DURATION, what, key);
+		v = to_duration(L, -1, what, key);
 	lua_pop(L, 1);
 	return v;
 }
@@ -117,7 +146,8 @@ uint64_t host_get_rate(lua_State *L, int idx, const char *what, const char *key,
 	return v;
 }
 
-uint64_t host_get_size(lua_State *L, int idx, const char *what, const char *key, uint64_t def)
+uint64_t host_get_size_max(lua_State *L, int idx, const char *what, const char *key, uint64_t def,
+			   uint64_t max)
 {
 	uint64_t v = def;
 	int t = lua_getfield(L, idx, key);
@@ -125,8 +155,19 @@ uint64_t host_get_size(lua_State *L, int idx, const char *what, const char *key,
 		v = (uint64_t)lua_tointeger(L, -1); /* a plain integer is bytes */
 	else if (t != LUA_TNIL)
 		v = (uint64_t)to_unit(L, -1, UNIT_SIZE, what, key);
+	if (t != LUA_TNIL && v > max) {
+		char lim[64];
+		units_fmt_size(lim, sizeof(lim), max);
+		host_error(L, "%s: %s: %s is too large (at most %s = %llu bytes)", what, key,
+			   host_value_repr(L, -1), lim, (unsigned long long)max);
+	}
 	lua_pop(L, 1);
 	return v;
+}
+
+uint64_t host_get_size(lua_State *L, int idx, const char *what, const char *key, uint64_t def)
+{
+	return host_get_size_max(L, idx, what, key, def, UINT64_MAX);
 }
 
 int64_t host_get_int(lua_State *L, int idx, const char *what, const char *key, int64_t def,
@@ -157,7 +198,7 @@ double host_get_num(lua_State *L, int idx, const char *what, const char *key, do
 		if (t != LUA_TNUMBER)
 			host_error(L, "%s: %s: expected a number, got %s", what, key, host_value_repr(L, -1));
 		v = lua_tonumber(L, -1);
-		if (!(v >= min && v <= max))
+		if (!isfinite(v) || !(v >= min && v <= max))
 			host_error(L, "%s: %s: %g is out of range [%g, %g]", what, key, v, min, max);
 	}
 	lua_pop(L, 1);

@@ -4,6 +4,7 @@
 #include "cli/host_priv.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,8 +93,8 @@ static void param_value(lua_State *L, const char *name, int def_idx, const char 
 		} else {
 			char *end;
 			double v = strtod(ovr, &end);
-			if (*ovr == '\0' || *end)
-				host_error(L, "parameter %s: expected a number, got '%s'", name, ovr);
+			if (*ovr == '\0' || *end || !isfinite(v))
+				host_error(L, "parameter %s: expected a finite number, got '%s'", name, ovr);
 			lua_pushnumber(L, v);
 		}
 	} else if (t == LUA_TBOOLEAN) {
@@ -190,23 +191,28 @@ int host_l_params(lua_State *L)
 	/* every override must name a declared parameter */
 	if (included) {
 		host_push_ref(L, h->include_ovr_ref);
+		int ovr = lua_gettop(L);
 		lua_pushnil(L);
-		while (lua_next(L, -2)) {
+		while (lua_next(L, ovr)) {
 			lua_pop(L, 1);
-			if (lua_type(L, -1) != LUA_TSTRING || lua_getfield(L, 1, lua_tostring(L, -1)) == LUA_TNIL) {
+			int key = lua_gettop(L);
+			bool known = lua_type(L, key) == LUA_TSTRING &&
+				     lua_getfield(L, 1, lua_tostring(L, key)) != LUA_TNIL;
+			lua_settop(L, key);
+			if (!known) {
+				const char *what = host_value_repr(L, key);
 				push_joined(L, names, ", ");
 				return host_error(L, "include: unknown parameter %s (the scenario has: %s)",
-						  host_value_repr(L, -3), lua_tostring(L, -2));
+						  what, n ? lua_tostring(L, -1) : "no parameters");
 			}
-			lua_pop(L, 1);
 		}
-		lua_pop(L, 1);
+		lua_settop(L, names);
 	} else {
 		for (int i = 0; i < h->novr; i++) {
 			if (lua_getfield(L, 1, h->ovr[i].name) == LUA_TNIL) {
 				push_joined(L, names, ", ");
 				return host_error(L, "unknown parameter '%s' (this scenario has: %s)",
-						  h->ovr[i].name, lua_tostring(L, -1));
+						  h->ovr[i].name, n ? lua_tostring(L, -1) : "no parameters");
 			}
 			lua_pop(L, 1);
 		}
@@ -224,6 +230,9 @@ int host_l_params(lua_State *L)
 		int t = lua_type(L, def);
 		if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
 			return host_error(L, "params: default of '%s' must be a number, a string or a boolean, got %s",
+					  name, host_value_repr(L, def));
+		if (t == LUA_TNUMBER && !isfinite(lua_tonumber(L, def)))
+			return host_error(L, "params: default of '%s' must be a finite number, got %s",
 					  name, host_value_repr(L, def));
 		const char *ovr = override_for(h, L, name);
 		param_value(L, name, def, ovr);

@@ -28,6 +28,7 @@ struct host {
 	bool params_done;
 	bool started;
 	bool ran;
+	bool running;                /* inside run(): callbacks may not call run() */
 	/* overrides for the next params{}: from -p, or from include() */
 	const struct host_param_override *ovr;
 	int novr;
@@ -42,6 +43,7 @@ struct host {
 extern const char host_key_host, host_key_env, host_key_loaded;
 /* the signal that asked us to stop, or 0 */
 extern volatile sig_atomic_t host_interrupted;
+const char *host_signame(int sig);
 
 void host_hooks_run(struct host *h, struct hooks *hk);
 double host_wall_since(const struct timespec *t0);
@@ -64,8 +66,12 @@ int host_l_include(lua_State *L);
 /* host_params.c */
 int host_l_params(lua_State *L);
 
+/* host_timers.c: at, after, every */
+void host_timers_open(lua_State *L);
+/* host_results.c: metric, event */
+void host_results_open(lua_State *L);
+
 /* host_run.c */
-int host_l_at(lua_State *L);
 int host_l_record(lua_State *L);
 int host_l_run(lua_State *L);
 

@@ -1,5 +1,4 @@
-/* The run loop as scripts drive it: at(time, fn) schedules a callback,
- * record{...} turns metrics on, run(until) advances the simulation (starting
+/* The run loop as scripts drive it: record{...} turns metrics on, run(until) advances the simulation (starting
  * the recorder on the first call) with a progress line and a check for
  * SIGINT/SIGTERM. */
 #include "cli/host_priv.h"
@@ -10,28 +9,6 @@
 #include <time.h>
 
 #include "sim/record.h"
-
-/* ---- at(time, fn) ---- */
-
-static void at_fire(struct sim *s, void *obj, uint64_t ref)
-{
-	(void)s;
-	struct host *h = obj;
-	host_push_ref(h->L, (int)ref);
-	host_unref(h->L, (int)ref);
-	host_pcall(h, 0, 0);
-}
-
-int host_l_at(lua_State *L)
-{
-	struct host *h = host_of(L);
-	simtime_t t = host_to_duration(L, 1, "at: time");
-	luaL_checktype(L, 2, LUA_TFUNCTION);
-	if (t < h->sim->now)
-		return host_error(L, "at: time is in the past (now is %f s)", sim_to_sec(h->sim->now));
-	sim_at(h->sim, t, at_fire, h, (uint64_t)host_ref(L, 2));
-	return 0;
-}
 
 /* ---- record{ "metric" or "group", ..., every = "10ms" | "event" } ---- */
 
@@ -46,28 +23,45 @@ int host_l_record(lua_State *L)
 	else if (!lua_isnil(L, -1))
 		every = host_to_duration(L, -1, "record: every");
 	lua_pop(L, 1);
+	if (every == 0 && lua_getfield(L, 1, "every") == LUA_TSTRING && strcmp(lua_tostring(L, -1), "event") != 0)
+		return host_error(L, "record: every: a sampling interval must be above zero (or \"event\")");
+	lua_settop(L, 1);
 	if (lua_rawlen(L, 1) == 0)
 		return host_error(L, "record: name at least one metric or group, e.g. record { \"queue\", every = \"10ms\" }");
 	for (lua_Integer i = 1; lua_rawgeti(L, 1, i) != LUA_TNIL; i++) {
 		if (lua_type(L, -1) != LUA_TSTRING)
 			return host_error(L, "record: entry %d: expected a metric name, got %s", (int)i,
-					  luaL_typename(L, -1));
+					  host_value_repr(L, -1));
 		int name = lua_gettop(L);
 		struct errbuf err;
 		if (rec_enable(h->sim, lua_tostring(L, name), every, &err) < 0)
 			return host_error(L, "%s", err.msg);
 		if (lua_getfield(L, 1, "only") != LUA_TNIL) {
-			/* only = "r1->r2" or { "r1->r2", "r2->r3" } */
+			/* only = "r1->r2" or { "r1->r2", "r2->r3", ... } */
 			int v = lua_gettop(L);
-			const char *ents[64];
+			const char **ents;
 			int n = 0;
 			if (lua_type(L, v) == LUA_TSTRING) {
+				ents = lua_newuserdatauv(L, sizeof(*ents), 0);
 				ents[n++] = lua_tostring(L, v);
 			} else if (lua_istable(L, v)) {
-				for (lua_Integer k = 1; n < 64 && lua_rawgeti(L, v, k) == LUA_TSTRING; k++)
-					ents[n++] = lua_tostring(L, -1); /* anchored by the table */
+				lua_Integer len = (lua_Integer)lua_rawlen(L, v);
+				if (len == 0 || len > 100000)
+					return host_error(L, "record: only: expected a list of entity names, got %s",
+							  len ? "more than 100000" : "an empty table");
+				/* the names stay anchored by the table; the array by
+				 * the stack (freed with it on an error) */
+				ents = lua_newuserdatauv(L, (size_t)len * sizeof(*ents), 0);
+				for (lua_Integer k = 1; k <= len; k++) {
+					if (lua_rawgeti(L, v, k) != LUA_TSTRING)
+						return host_error(L, "record: only: entry %lld: expected an entity name, got %s",
+								  (long long)k, host_value_repr(L, -1));
+					ents[n++] = lua_tostring(L, -1);
+					lua_pop(L, 1);
+				}
 			} else {
-				return host_error(L, "record: only: expected an entity name or a list of them");
+				return host_error(L, "record: only: expected an entity name or a list of them, got %s",
+						  host_value_repr(L, v));
 			}
 			rec_only(h->sim, lua_tostring(L, name), ents, n);
 		}
@@ -97,7 +91,7 @@ static void on_progress(struct sim *s, void *arg)
 	struct run_progress *rp = arg;
 	struct host *h = rp->h;
 	if (host_interrupted) {
-		sim_fail(s, "interrupted by signal %d at t=%.6f s", (int)host_interrupted, sim_to_sec(s->now));
+		sim_fail(s, "interrupted by %s at t=%f s", host_signame(host_interrupted), sim_to_sec(s->now));
 		return;
 	}
 	if (!h->opts->progress)
@@ -118,7 +112,12 @@ int host_l_run(lua_State *L)
 {
 	struct host *h = host_of(L);
 	struct sim *s = h->sim;
-	simtime_t until = host_to_duration(L, 1, "run: time");
+	if (h->running)
+		return host_error(L, "run: called from inside a callback while the simulation is running "
+				  "(call run() only from the script's top level)");
+	if (L != h->L)
+		return host_error(L, "run: called inside a coroutine (call run() only from the script's top level)");
+	simtime_t until = host_to_time(L, 1, "run: time");
 	if (until < s->now)
 		return host_error(L, "run: %f s is earlier than the current time %f s",
 				  sim_to_sec(until), sim_to_sec(s->now));
@@ -135,7 +134,9 @@ int host_l_run(lua_State *L)
 	h->last_progress = rp.t0;
 	s->progress = on_progress;
 	s->progress_arg = &rp;
+	h->running = true;
 	int rc = sim_run(s, until);
+	h->running = false;
 	s->progress = NULL;
 	if (h->progress_shown) {
 		fprintf(stderr, "\r%*s\r", 72, "");

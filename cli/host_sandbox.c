@@ -114,13 +114,105 @@ static int sandbox_pairs(lua_State *L)
 	return 3;
 }
 
+/* next(t, k) in the order sandbox pairs() uses: Lua's own next() follows
+ * the hash layout, which depends on a string hash seed drawn anew in every
+ * process, so `next(t)` would name a different "first" key run to run.
+ * Keys that can be ordered (booleans, numbers, strings) come in key_less
+ * order; others (tables, functions as keys) after them, in raw next()
+ * order, as pairs() leaves them.  O(n) a call: scenario-sized tables. */
+static bool orderable(int t)
+{
+	return t == LUA_TBOOLEAN || t == LUA_TNUMBER || t == LUA_TSTRING;
+}
+
+static int sandbox_next(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2);
+	if (!lua_isnil(L, 2) && !orderable(lua_type(L, 2))) {
+		/* continue in raw order among the unorderable keys */
+		lua_pushvalue(L, 2);
+		while (lua_next(L, 1)) {
+			if (!orderable(lua_type(L, -2)))
+				return 2;
+			lua_pop(L, 1);
+		}
+		lua_pushnil(L);
+		return 1;
+	}
+	int best = 0;
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		lua_pop(L, 1);
+		if (!orderable(lua_type(L, -1)))
+			continue;
+		if (!lua_isnil(L, 2) && !key_less(L, 2, -1))
+			continue;
+		if (best && !key_less(L, -1, best))
+			continue;
+		/* the new best: keep it at 3, go on from the key copy */
+		lua_pushvalue(L, -1);
+		if (best)
+			lua_replace(L, best);
+		else {
+			lua_insert(L, 3);
+			best = 3;
+		}
+	}
+	if (best) {
+		lua_settop(L, 3);
+		lua_pushvalue(L, 3);
+		lua_rawget(L, 1);
+		return 2;
+	}
+	lua_settop(L, 2);
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		if (!orderable(lua_type(L, -2)))
+			return 2;
+		lua_pop(L, 1);
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+/* setmetatable without __gc: a finaliser runs scenario code at a moment
+ * the script does not choose (at lua_close, after the result file is
+ * closed), so it is not offered. */
+static int sandbox_setmetatable(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	int t = lua_type(L, 2);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (t == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+		return host_error(L, "setmetatable: __gc metamethods are not available to scenarios "
+				  "(they would run at a time the simulation does not decide)");
+	lua_settop(L, 2);
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/* getmetatable for tables only: the metatables of the models' userdata
+ * (connections, apps) and of strings stay out of reach. */
+static int sandbox_getmetatable(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (!lua_istable(L, 1) || !lua_getmetatable(L, 1)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	luaL_getmetafield(L, 1, "__metatable");
+	return 1;
+}
+
 void host_sandbox_build(lua_State *L)
 {
 	static const char *const safe[] = {
-		"assert", "error", "ipairs", "next", "pcall", "print", "select", "tonumber",
+		"assert", "error", "ipairs", "pcall", "print", "select", "tonumber",
 		"tostring", "type", "xpcall", "rawequal", "rawget", "rawset", "rawlen",
-		"setmetatable", "getmetatable", "_VERSION", "string", "table", "math", "utf8",
-		"coroutine", NULL,
+		"_VERSION", "string", "table", "math", "utf8", "coroutine", NULL,
 	};
 	lua_newtable(L);
 	lua_pushglobaltable(L);
@@ -138,6 +230,12 @@ void host_sandbox_build(lua_State *L)
 	lua_pop(L, 1);
 	lua_pushcfunction(L, sandbox_pairs);
 	lua_setfield(L, -2, "pairs");
+	lua_pushcfunction(L, sandbox_next);
+	lua_setfield(L, -2, "next");
+	lua_pushcfunction(L, sandbox_setmetatable);
+	lua_setfield(L, -2, "setmetatable");
+	lua_pushcfunction(L, sandbox_getmetatable);
+	lua_setfield(L, -2, "getmetatable");
 	lua_pushvalue(L, -1);
 	lua_setfield(L, -2, "_G");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &host_key_env);

@@ -12,6 +12,7 @@
  *   wirelab --help | --version
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +128,11 @@ static int cmd_run(int argc, char **argv)
 			ovr[o.noverrides++] = (struct host_param_override){ argv[i + 1], eq + 1 };
 			i++;
 		} else if (strcmp(a, "--seed") == 0) {
-			if (!val || parse_u64(val, &o.seed) < 0) {
-				rc = usage_error("--seed needs a non-negative integer, got '%s'", val ? val : "");
+			/* the result file keeps seeds as SQLite integers (signed
+			 * 64-bit), so 2^63 - 1 is the largest that reads back */
+			if (!val || parse_u64(val, &o.seed) < 0 || o.seed > INT64_MAX) {
+				rc = usage_error("--seed needs an integer from 0 to 9223372036854775807, got '%s'",
+						 val ? val : "");
 				goto out;
 			}
 			i++;

@@ -1,10 +1,13 @@
 /* SQLite result store; see db.h. */
 #include "db.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim.h"
 
@@ -68,21 +71,93 @@ struct db {
 	bool in_tx;
 	int pending;
 	char error[512]; /* first failure */
+	void (*on_error)(void *arg, const char *msg);
+	void *on_error_arg;
 };
+
+/* Keeps the first failure and tells the owner once (the host stops the
+ * run: rows written after a failure would be lost anyway). */
+static void fail_msg(struct db *db, const char *msg)
+{
+	if (db->error[0])
+		return;
+	snprintf(db->error, sizeof(db->error), "%s", msg);
+	if (db->on_error)
+		db->on_error(db->on_error_arg, db->error);
+}
 
 static void db_fail(struct db *db, const char *what)
 {
-	if (!db->error[0])
-		snprintf(db->error, sizeof(db->error), "%s: %s", what, sqlite3_errmsg(db->h));
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s: %s", what, sqlite3_errmsg(db->h));
+	fail_msg(db, msg);
 }
 
 static int exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (!db->error[0])
-			snprintf(db->error, sizeof(db->error), "%s", msg ? msg : "sqlite error");
+		fail_msg(db, msg ? msg : "sqlite error");
 		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+void db_on_error(struct db *db, void (*fn)(void *arg, const char *msg), void *arg)
+{
+	db->on_error = fn;
+	db->on_error_arg = arg;
+}
+
+/* The first 16 bytes of every SQLite 3 database (fileformat2.html §1.3). */
+static const char sqlite_magic[16] = "SQLite format 3";
+
+int db_check_replaceable(const char *path, struct errbuf *err)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		err_set(err, "cannot check '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(err, "'%s' is not a regular file; not replacing it", path);
+		return -1;
+	}
+	if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) || access(path, W_OK) < 0) {
+		err_set(err, "'%s' is read-only; not replacing it", path);
+		return -1;
+	}
+	if (st.st_size == 0)
+		return 0; /* nothing to lose */
+	char head[16] = { 0 };
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		err_set(err, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (n < sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)) != 0) {
+		err_set(err, "'%s' is not a wirelab result file (not SQLite); not replacing it", path);
+		return -1;
+	}
+	sqlite3 *h = NULL;
+	int found = 0;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_stmt *st2 = NULL;
+		if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+				       " AND name IN ('runs', 'series', 'events')", -1, &st2, NULL) == SQLITE_OK &&
+		    sqlite3_step(st2) == SQLITE_ROW)
+			found = sqlite3_column_int(st2, 0);
+		sqlite3_finalize(st2);
+	}
+	sqlite3_close(h);
+	if (found != 3) {
+		err_set(err, "'%s' is an SQLite file but not a wirelab result file (no runs, series "
+			"and events tables); not replacing it", path);
 		return -1;
 	}
 	return 0;
@@ -157,13 +232,18 @@ int db_close(struct db *db, struct errbuf *err)
 	return rc;
 }
 
-/* Opens the batch transaction if needed; every insert goes through here. */
-static void begin_row(struct db *db)
+/* Opens the batch transaction if needed; every insert goes through here.
+ * false after a failure: nothing more is written (the run is stopping). */
+static bool begin_row(struct db *db)
 {
+	if (db->error[0])
+		return false;
 	if (!db->in_tx) {
-		if (exec(db, "BEGIN") == 0)
-			db->in_tx = true;
+		if (exec(db, "BEGIN") < 0)
+			return false;
+		db->in_tx = true;
 	}
+	return true;
 }
 
 static void end_row(struct db *db, sqlite3_stmt *st, const char *what)
@@ -234,7 +314,17 @@ void db_set_params(struct db *db, int64_t run, const char *params_json)
 void db_run_end(struct db *db, int64_t run, const char *status, const char *error,
 		int64_t sim_ns, uint64_t events, double wall_s)
 {
-	begin_row(db);
+	if (db->error[0]) {
+		/* The batch that failed is lost; rolling it back frees its pages
+		 * (in the WAL), so on a full disk the small UPDATE below still
+		 * fits.  The first failure stays the one reported. */
+		if (db->in_tx)
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		db->in_tx = false;
+		db->pending = 0;
+	} else {
+		begin_row(db);
+	}
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db->h,
 			       "UPDATE runs SET status=?, error=?, sim_ns=?, events=?, wall_s=?"
@@ -251,14 +341,18 @@ void db_run_end(struct db *db, int64_t run, const char *status, const char *erro
 	if (sqlite3_step(st) != SQLITE_DONE)
 		db_fail(db, "finishing the run");
 	sqlite3_finalize(st);
-	db_flush(db);
+	if (db->in_tx && sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		db_fail(db, "finishing the run");
+	db->in_tx = false;
+	db->pending = 0;
 }
 
 void db_series(struct db *db, int64_t run, const char *metric, const char *entity,
 	       int64_t t_ns, double value)
 {
 	sqlite3_stmt *st = db->st[ST_SERIES];
-	begin_row(db);
+	if (!begin_row(db))
+		return;
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, entity, -1, SQLITE_STATIC);
@@ -271,7 +365,8 @@ void db_event(struct db *db, int64_t run, int64_t t_ns, const char *entity,
 	      const char *kind, const char *detail)
 {
 	sqlite3_stmt *st = db->st[ST_EVENT];
-	begin_row(db);
+	if (!begin_row(db))
+		return;
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, t_ns);
 	bind_text(st, 3, entity);
@@ -283,7 +378,8 @@ void db_event(struct db *db, int64_t run, int64_t t_ns, const char *entity,
 void db_flow(struct db *db, int64_t run, const struct db_flow *f)
 {
 	sqlite3_stmt *st = db->st[ST_FLOW];
-	begin_row(db);
+	if (!begin_row(db))
+		return;
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, f->flow_id);
 	bind_text(st, 3, f->proto);
@@ -307,7 +403,8 @@ void db_flow(struct db *db, int64_t run, const struct db_flow *f)
 void db_queue(struct db *db, int64_t run, const struct db_queue *q)
 {
 	sqlite3_stmt *st = db->st[ST_QUEUE];
-	begin_row(db);
+	if (!begin_row(db))
+		return;
 	sqlite3_bind_int64(st, 1, run);
 	bind_text(st, 2, q->entity);
 	bind_text(st, 3, q->qdisc);

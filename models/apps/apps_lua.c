@@ -231,7 +231,7 @@ static int l_traceroute(lua_State *L)
 	c.start = host_get_duration(L, 1, "traceroute", "start", 0);
 	c.name = host_get_str(L, 1, "traceroute", "name", NULL);
 	struct tr_lua *tl = lua_newuserdatauv(L, sizeof(*tl), 0); /* kept alive below */
-	tl->L = L;
+	tl->L = host_lua(host_of(L)); /* callbacks run on the main thread */
 	tl->fn_ref = LUA_NOREF;
 	if (lua_getfield(L, 1, "on_done") != LUA_TNIL) {
 		luaL_checktype(L, -1, LUA_TFUNCTION);

@@ -151,7 +151,7 @@ static struct lconn *lconn_new(lua_State *L, struct tcp_sock *ts)
 {
 	struct tcp_lua_world *w = lworld(L);
 	struct lconn *c = xcalloc(1, sizeof(*c));
-	c->L = L;
+	c->L = host_lua(host_of(L)); /* callbacks run on the main thread */
 	c->ts = ts;
 	for (int i = 0; i < CB_N; i++)
 		c->ref[i] = LUA_NOREF;
