@@ -103,6 +103,9 @@ void host_check_table(lua_State *L, int idx, const char *what);
 void host_check_keys(lua_State *L, int idx, const char *what, const char *const allowed[]);
 bool host_has(lua_State *L, int idx, const char *key);
 simtime_t host_get_duration(lua_State *L, int idx, const char *what, const char *key, simtime_t def);
+/* An absolute time (integer ns or a duration from t = 0) that is not in the
+ * past: for start times, down_at, measure_from of objects made after run(). */
+simtime_t host_get_time(lua_State *L, int idx, const char *what, const char *key, simtime_t def);
 uint64_t host_get_rate(lua_State *L, int idx, const char *what, const char *key, uint64_t def);
 uint64_t host_get_size(lua_State *L, int idx, const char *what, const char *key, uint64_t def);
 /* The same, rejecting a size above max (UINT32_MAX where the caller keeps

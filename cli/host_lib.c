@@ -186,12 +186,16 @@ int host_l_include(lua_State *L)
 
 /* ---- units.* : unit arithmetic for scripts ---- */
 
+static const char *const parse_name[] = { "units.bps", "units.bytes", "units.ns" };
+static const char *const fmt_name[] = { "units.rate", "units.size", "units.duration" };
+
 static int l_units_parse(lua_State *L)
 {
 	enum unit_kind k = (enum unit_kind)lua_tointeger(L, lua_upvalueindex(1));
+	const char *fn = parse_name[k];
 	int64_t v;
 	if (lua_type(L, 1) != LUA_TSTRING || units_parse(k, lua_tostring(L, 1), &v) < 0)
-		return host_error(L, "expected a %s like %s, got %s", units_kind_name(k),
+		return host_error(L, "%s: expected a %s like %s, got %s", fn, units_kind_name(k),
 				  units_kind_example(k), host_value_repr(L, 1));
 	lua_pushinteger(L, v);
 	return 1;
@@ -200,9 +204,10 @@ static int l_units_parse(lua_State *L)
 static int l_units_fmt(lua_State *L)
 {
 	enum unit_kind k = (enum unit_kind)lua_tointeger(L, lua_upvalueindex(1));
+	const char *fn = fmt_name[k];
 	lua_Integer v;
 	if (lua_type(L, 1) != LUA_TNUMBER)
-		return host_error(L, "expected a number of %s, got %s",
+		return host_error(L, "%s: expected a number of %s, got %s", fn,
 				  k == UNIT_RATE ? "bit/s" : k == UNIT_SIZE ? "bytes" : "ns",
 				  host_value_repr(L, 1));
 	if (lua_isinteger(L, 1)) {
@@ -212,14 +217,15 @@ static int l_units_fmt(lua_State *L)
 		 * have no integer to round to */
 		double d = lua_tonumber(L, 1);
 		if (!(d > -9.2e18 && d < 9.2e18))
-			return host_error(L, "expected a finite number within +-9.2e18, got %s",
+			return host_error(L, "%s: expected a finite number within +-9.2e18, got %s", fn,
 					  host_value_repr(L, 1));
 		v = (lua_Integer)(d < 0 ? d - 0.5 : d + 0.5);
 	}
 	if (v == LUA_MININTEGER)
-		return host_error(L, "%lld is out of range", (long long)v);
+		return host_error(L, "%s: %lld is out of range", fn, (long long)v);
 	if (v < 0 && k != UNIT_DURATION)
-		return host_error(L, "a %s cannot be negative (got %lld)", units_kind_name(k), (long long)v);
+		return host_error(L, "%s: a %s cannot be negative (got %lld)", fn, units_kind_name(k),
+				  (long long)v);
 	char buf[64];
 	if (k == UNIT_RATE)
 		units_fmt_rate(buf, sizeof(buf), (uint64_t)v);

@@ -79,6 +79,7 @@ bool host_has(lua_State *L, int idx, const char *key)
 
 static int64_t to_unit(lua_State *L, int idx, enum unit_kind k, const char *what, const char *key)
 {
+	idx = lua_absindex(L, idx);
 	int64_t v;
 	if (lua_type(L, idx) == LUA_TSTRING && units_parse(k, lua_tostring(L, idx), &v) == 0)
 		return v;
@@ -104,6 +105,7 @@ simtime_t host_to_duration(lua_State *L, int idx, const char *what)
 
 simtime_t host_to_time(lua_State *L, int idx, const char *what)
 {
+	idx = lua_absindex(L, idx);
 	if (lua_type(L, idx) != LUA_TNUMBER)
 		return to_duration(L, idx, what, NULL);
 	int ok = 0;
@@ -114,6 +116,25 @@ simtime_t host_to_time(lua_State *L, int idx, const char *what)
 	if (t < 0 || t > HOST_DURATION_MAX)
 		host_error(L, "%s: %lld ns is out of range [0, 100 years]", what, (long long)t);
 	return (simtime_t)t;
+}
+
+simtime_t host_get_time(lua_State *L, int idx, const char *what, const char *key, simtime_t def)
+{
+	simtime_t v = def;
+	if (lua_getfield(L, idx, key) != LUA_TNIL) {
+		lua_pushfstring(L, "%s: %s", what, key);
+		v = host_to_time(L, -2, lua_tostring(L, -1));
+		simtime_t now = host_sim(L)->now;
+		if (v < now) {
+			char t[64], n[64];
+			units_fmt_duration(t, sizeof(t), v);
+			units_fmt_duration(n, sizeof(n), now);
+			host_error(L, "%s: %s: time %s is in the past (now is %s)", what, key, t, n);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return v;
 }
 
 uint64_t host_to_rate(lua_State *L, int idx, const char *what)

@@ -104,8 +104,26 @@ static int exec(struct db *db, const char *sql)
 	return 0;
 }
 
+/* Room for the last words on a full disk.  A transaction that spills a
+ * few pages into the WAL and is rolled back leaves the WAL file that much
+ * longer; the space stays allocated and the next writes reuse it, so
+ * db_run_end can still record the status after the disk has filled.
+ * Nothing is committed: the file's content does not change. */
+enum { RESERVE_BYTES = 32768 };
+
+static void reserve_wal(struct db *db)
+{
+	char sql[160];
+	sqlite3_exec(db->h, "PRAGMA cache_size=1; BEGIN;"
+		     " CREATE TABLE wirelab_reserve (x BLOB);", NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql), "INSERT INTO wirelab_reserve VALUES (zeroblob(%d))", RESERVE_BYTES);
+	sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	sqlite3_exec(db->h, "ROLLBACK; PRAGMA cache_size=-2000;", NULL, NULL, NULL);
+}
+
 void db_on_error(struct db *db, void (*fn)(void *arg, const char *msg), void *arg)
 {
+	reserve_wal(db);
 	db->on_error = fn;
 	db->on_error_arg = arg;
 }
@@ -156,7 +174,7 @@ int db_check_replaceable(const char *path, struct errbuf *err)
 	}
 	sqlite3_close(h);
 	if (found != 3) {
-		err_set(err, "'%s' is an SQLite file but not a wirelab result file (no runs, series "
+		err_set(err, "'%s' is not a wirelab result file (SQLite, but without the runs, series "
 			"and events tables); not replacing it", path);
 		return -1;
 	}
@@ -177,7 +195,7 @@ struct db *db_open(const char *path, struct errbuf *err)
 	}
 	sqlite3_busy_timeout(db->h, 10000);
 	if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") < 0 ||
-	    exec(db, schema) < 0) {
+	    exec(db, "BEGIN") < 0 || exec(db, schema) < 0 || exec(db, "COMMIT") < 0) {
 		err_set(err, "cannot write result file '%s': %s", path, db->error);
 		goto fail;
 	}
@@ -311,40 +329,48 @@ void db_set_params(struct db *db, int64_t run, const char *params_json)
 	db_flush(db);
 }
 
-void db_run_end(struct db *db, int64_t run, const char *status, const char *error,
-		int64_t sim_ns, uint64_t events, double wall_s)
+/* The UPDATE of a run's row; SQLITE_DONE or the error code. */
+static int update_run(struct db *db, int64_t run, const char *status, const char *error,
+		      int64_t sim_ns, uint64_t events, double wall_s)
 {
-	if (db->error[0]) {
-		/* The batch that failed is lost; rolling it back frees its pages
-		 * (in the WAL), so on a full disk the small UPDATE below still
-		 * fits.  The first failure stays the one reported. */
-		if (db->in_tx)
-			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-		db->in_tx = false;
-		db->pending = 0;
-	} else {
-		begin_row(db);
-	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->h,
-			       "UPDATE runs SET status=?, error=?, sim_ns=?, events=?, wall_s=?"
-			       " WHERE run_id=?", -1, &st, NULL) != SQLITE_OK) {
-		db_fail(db, "finishing the run");
-		return;
-	}
+	int rc = sqlite3_prepare_v2(db->h,
+				    "UPDATE runs SET status=?, error=?, sim_ns=?, events=?, wall_s=?"
+				    " WHERE run_id=?", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
 	bind_text(st, 1, status);
 	bind_text(st, 2, error);
 	sqlite3_bind_int64(st, 3, sim_ns);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)events);
 	sqlite3_bind_double(st, 5, wall_s);
 	sqlite3_bind_int64(st, 6, run);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		db_fail(db, "finishing the run");
+	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (db->in_tx && sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		db_fail(db, "finishing the run");
+	return rc;
+}
+
+void db_run_end(struct db *db, int64_t run, const char *status, const char *error,
+		int64_t sim_ns, uint64_t events, double wall_s)
+{
+	if (!db->error[0]) {
+		db_flush(db);
+		if (update_run(db, run, status, error, sim_ns, events, wall_s) != SQLITE_DONE)
+			db_fail(db, "finishing the run");
+		return;
+	}
+	/* After a failure (a full disk): drop the batch that failed, then
+	 * record the status in the WAL space that batch (or reserve_wal) left
+	 * allocated.  If even that does not fit, try to move what is committed
+	 * from the WAL into the database, truncating the WAL, and again. */
+	if (db->in_tx)
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	db->in_tx = false;
 	db->pending = 0;
+	if (update_run(db, run, status, error, sim_ns, events, wall_s) == SQLITE_DONE)
+		return;
+	sqlite3_exec(db->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	update_run(db, run, status, error, sim_ns, events, wall_s);
 }
 
 void db_series(struct db *db, int64_t run, const char *metric, const char *entity,
