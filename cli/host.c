@@ -199,11 +199,12 @@ static int open_results(struct host *h)
 	 * file: never the script, a text file or a read-only file */
 	struct errbuf err;
 	if (same_file(out, h->opts->script)) {
-		fprintf(stderr, "wirelab: --out '%s' is the scenario script itself; not replacing it\n", out);
+		fprintf(stderr, "wirelab: --out: cannot replace result file '%s': it is the scenario script itself\n",
+			out);
 		return -1;
 	}
 	if (db_check_replaceable(out, &err) < 0) {
-		fprintf(stderr, "wirelab: --out: %s\n", err.msg);
+		fprintf(stderr, "wirelab: --out: cannot replace result file %s\n", err.msg);
 		return -1;
 	}
 	char side[4096 + 8];

@@ -131,7 +131,7 @@ static int cmd_run(int argc, char **argv)
 			/* the result file keeps seeds as SQLite integers (signed
 			 * 64-bit), so 2^63 - 1 is the largest that reads back */
 			if (!val || parse_u64(val, &o.seed) < 0 || o.seed > INT64_MAX) {
-				rc = usage_error("--seed needs an integer from 0 to 9223372036854775807, got '%s'",
+				rc = usage_error("--seed needs a non-negative integer, got '%s' (at most 9223372036854775807)",
 						 val ? val : "");
 				goto out;
 			}

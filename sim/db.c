@@ -141,11 +141,11 @@ int db_check_replaceable(const char *path, struct errbuf *err)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err_set(err, "'%s' is not a regular file; not replacing it", path);
+		err_set(err, "'%s': it is not a regular file", path);
 		return -1;
 	}
 	if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) || access(path, W_OK) < 0) {
-		err_set(err, "'%s' is read-only; not replacing it", path);
+		err_set(err, "'%s': it is read-only", path);
 		return -1;
 	}
 	if (st.st_size == 0)
@@ -159,7 +159,7 @@ int db_check_replaceable(const char *path, struct errbuf *err)
 	size_t n = fread(head, 1, sizeof(head), f);
 	fclose(f);
 	if (n < sizeof(head) || memcmp(head, sqlite_magic, sizeof(head)) != 0) {
-		err_set(err, "'%s' is not a wirelab result file (not SQLite); not replacing it", path);
+		err_set(err, "'%s': it is not a wirelab result file (not SQLite)", path);
 		return -1;
 	}
 	sqlite3 *h = NULL;
@@ -174,8 +174,8 @@ int db_check_replaceable(const char *path, struct errbuf *err)
 	}
 	sqlite3_close(h);
 	if (found != 3) {
-		err_set(err, "'%s' is not a wirelab result file (SQLite, but without the runs, series "
-			"and events tables); not replacing it", path);
+		err_set(err, "'%s': it is not a wirelab result file (SQLite, but without the runs, "
+			"series and events tables)", path);
 		return -1;
 	}
 	return 0;

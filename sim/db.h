@@ -42,11 +42,13 @@ struct db *db_open(const char *path, struct errbuf *err);
 /* Whether `wirelab run --out path` may replace path: 0 if it does not
  * exist, is empty, or is a wirelab result file (SQLite with the runs,
  * series and events tables) that we may write; -1 with the reason
- * otherwise (a script, any text file, a read-only file, a folder). */
+ * otherwise ("'path': it is read-only"; also a script, any text file, a
+ * folder). */
 int db_check_replaceable(const char *path, struct errbuf *err);
 /* Calls fn once, at the first write failure (disk full, I/O error); from
  * then on rows are dropped and db_run_end still tries to record the run's
- * status. */
+ * status.  Also sets aside 32 KiB of WAL space for that last write (the
+ * file's content is unchanged). */
 void db_on_error(struct db *db, void (*fn)(void *arg, const char *msg), void *arg);
 /* Commits, builds indexes, and leaves a self-contained file (no WAL). */
 int db_close(struct db *db, struct errbuf *err);

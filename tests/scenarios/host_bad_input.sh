@@ -13,7 +13,7 @@ expect_error "p.lua:1: parameter x: expected a finite number, got 'nan'" -- $W r
 expect_error "p.lua:1: parameter x: expected a finite number, got 'inf'" -- $W run p.lua -p x=inf --quiet --out a.db
 expect_error "parameter x: expected a finite number, got '-Infinity'" -- $W run p.lua -p x=-Infinity --quiet --out a.db
 # SQLite integers are signed 64-bit: 2^63 would be stored as -2^63
-expect_error "--seed needs an integer from 0 to 9223372036854775807, got '9223372036854775808'" -- \
+expect_error "--seed needs a non-negative integer, got '9223372036854775808' (at most 9223372036854775807)" -- \
 	$W run p.lua --seed 9223372036854775808 --quiet --out a.db
 $W run p.lua --seed 9223372036854775807 --quiet --out a.db || fail "seed 2^63-1 refused"
 same "$(q a.db "select seed from runs")" "9223372036854775807" "largest seed, read back"

@@ -19,24 +19,24 @@ cp other.db other.orig
 printf 'SQLite format 3\000 but not really' > fake.db
 cp fake.db fake.orig
 
-expect_error "--out 'my.lua' is the scenario script itself; not replacing it" -- $W run my.lua --quiet --out my.lua
+expect_error "cannot replace result file 'my.lua': it is the scenario script itself" -- $W run my.lua --quiet --out my.lua
 cmp my.lua my.lua.orig || fail "the script was changed"
-expect_error "my.lua' is the scenario script itself" -- $W run ./my.lua --quiet --out "$PWD/my.lua"
+expect_error "my.lua': it is the scenario script itself" -- $W run ./my.lua --quiet --out "$PWD/my.lua"
 cmp my.lua my.lua.orig || fail "the script was changed"
-expect_error "'notes.txt' is not a wirelab result file (not SQLite); not replacing it" -- $W run my.lua --quiet --out notes.txt
+expect_error "cannot replace result file 'notes.txt': it is not a wirelab result file (not SQLite)" -- $W run my.lua --quiet --out notes.txt
 cmp notes.txt notes.orig || fail "the text file was changed"
-expect_error "'ro.db' is read-only; not replacing it" -- $W run my.lua --quiet --out ro.db
+expect_error "cannot replace result file 'ro.db': it is read-only" -- $W run my.lua --quiet --out ro.db
 cmp ro.db ro.orig || fail "the read-only file was changed"
-expect_error "'other.db' is not a wirelab result file (SQLite, but without the runs" -- $W run my.lua --quiet --out other.db
+expect_error "'other.db': it is not a wirelab result file (SQLite, but without the runs" -- $W run my.lua --quiet --out other.db
 cmp other.db other.orig || fail "the other SQLite file was changed"
-expect_error "'fake.db' is not a wirelab result file" -- $W run my.lua --quiet --out fake.db
+expect_error "'fake.db': it is not a wirelab result file" -- $W run my.lua --quiet --out fake.db
 cmp fake.db fake.orig || fail "the fake SQLite file was changed"
 expect_error "--out: the result file name is empty" -- $W run my.lua --quiet --out ''
 mkdir adir
-expect_error "'adir' is not a regular file; not replacing it" -- $W run my.lua --quiet --out adir
+expect_error "cannot replace result file 'adir': it is not a regular file" -- $W run my.lua --quiet --out adir
 # the default name (my.db here) is checked too
 cp notes.txt my.db
-expect_error "'my.db' is not a wirelab result file" -- $W run my.lua --quiet
+expect_error "'my.db': it is not a wirelab result file" -- $W run my.lua --quiet
 cmp my.db notes.orig || fail "the default result file was replaced"
 rm my.db
 # a result file, and an empty file, are replaced
