@@ -15,6 +15,7 @@
  * the handshake when it opens a connection) to the last response byte. */
 #include "tcp_apps.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,6 +384,12 @@ struct rr_conn {
 	uint8_t hdr[8];
 	uint32_t hdr_got;
 	uint64_t req_left;
+	/* the message being written: what did not fit in the send buffer yet
+	 * (the client's header, real bytes, then bulk bytes), written as the
+	 * buffer drains (the writable callback, as bulk_fill) */
+	struct pbuf *out_hdr;
+	uint32_t out_hdr_off;
+	uint64_t out_left;
 };
 
 static uint32_t rr_size(struct reqresp *rr, uint32_t mean)
@@ -414,6 +421,11 @@ static uint32_t get_be32(const uint8_t *b)
 
 static void rr_conn_drop(struct rr_conn *c)
 {
+	if (c->out_hdr) {
+		pbuf_unref(c->out_hdr);
+		c->out_hdr = NULL;
+	}
+	c->out_left = 0;
 	if (c->ts) {
 		struct tcp_sock *ts = c->ts;
 		c->ts = NULL;
@@ -423,6 +435,38 @@ static void rr_conn_drop(struct rr_conn *c)
 		c->rr->ndead++;
 	c->dead = true;
 	c->busy = false;
+}
+
+/* Writes what fits of the message in progress: the header's remaining real
+ * bytes (with MSG_MORE while bulk bytes follow, so a short request leaves as
+ * one segment), then the bulk bytes.  tcp_send takes less than asked when
+ * the send buffer is full; the rest waits for the writable callback. */
+static void rr_flush(struct rr_conn *c)
+{
+	while (c->ts && c->out_hdr) {
+		uint32_t left = (uint32_t)c->out_hdr->len - c->out_hdr_off;
+		int64_t n = c->out_left ? tcp_send_more(c->ts, left, c->out_hdr, c->out_hdr_off)
+					: tcp_send(c->ts, left, c->out_hdr, c->out_hdr_off);
+		if (n <= 0)
+			return;
+		c->out_hdr_off += (uint32_t)n;
+		if (c->out_hdr_off == c->out_hdr->len) {
+			pbuf_unref(c->out_hdr);
+			c->out_hdr = NULL;
+		}
+	}
+	while (c->ts && c->out_left) {
+		int64_t n = tcp_send(c->ts, c->out_left, NULL, 0);
+		if (n <= 0)
+			return;
+		c->out_left -= (uint64_t)n;
+	}
+}
+
+static void rr_writable(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	rr_flush(ctx);
 }
 
 static void rr_send_request(struct rr_conn *c)
@@ -436,14 +480,18 @@ static void rr_send_request(struct rr_conn *c)
 	uint8_t h[8];
 	put_be32(h, req);
 	put_be32(h + 4, c->resp_len);
-	struct pbuf *b = pbuf_new(h, 8);
-	if (req > 8) {
-		tcp_send_more(c->ts, 8, b, 0); /* one message, not two (Nagle) */
-		tcp_send(c->ts, req - 8, NULL, 0);
-	} else {
-		tcp_send(c->ts, 8, b, 0);
-	}
-	pbuf_unref(b);
+	assert(!c->out_hdr && !c->out_left); /* one request at a time per connection */
+	c->out_hdr = pbuf_new(h, 8);
+	c->out_hdr_off = 0;
+	c->out_left = req - 8;
+	rr_flush(c);
+}
+
+/* The server's answer: resp_len bulk bytes after whatever is still waiting. */
+static void rr_send_response(struct rr_conn *c)
+{
+	c->out_left += c->resp_len;
+	rr_flush(c);
 }
 
 static void rr_issue(struct reqresp *rr);
@@ -521,7 +569,7 @@ static void rr_client_peer_closed(struct tcp_sock *ts, void *ctx)
 
 static const struct tcp_cb client_cbs = {
 	.connected = rr_client_connected, .readable = rr_client_readable,
-	.error = rr_client_error, .closed = rr_client_closed,
+	.writable = rr_writable, .error = rr_client_error, .closed = rr_client_closed,
 	.peer_closed = rr_client_peer_closed,
 };
 
@@ -611,7 +659,7 @@ static void rr_server_readable(struct tcp_sock *ts, void *ctx)
 			if (c->req_left)
 				return;
 			/* the whole request is in: answer */
-			tcp_send(ts, c->resp_len, NULL, 0);
+			rr_send_response(c);
 			continue;
 		}
 		if (c->hdr_got < 8) {
@@ -623,7 +671,7 @@ static void rr_server_readable(struct tcp_sock *ts, void *ctx)
 			c->req_left = req > 8 ? req - 8 : 0;
 			c->hdr_got = 0;
 			if (!c->req_left) {
-				tcp_send(ts, c->resp_len, NULL, 0);
+				rr_send_response(c);
 				continue;
 			}
 		}
@@ -639,7 +687,8 @@ static void rr_server_gone(struct tcp_sock *ts, void *ctx)
 }
 
 static const struct tcp_cb server_cbs = {
-	.readable = rr_server_readable, .peer_closed = rr_server_gone, .closed = rr_server_gone,
+	.readable = rr_server_readable, .writable = rr_writable, .peer_closed = rr_server_gone,
+	.closed = rr_server_gone,
 };
 
 static void rr_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
@@ -732,14 +781,14 @@ static void rr_destroy(struct app *a)
 {
 	struct reqresp *rr = (struct reqresp *)a;
 	timer_destroy(a->sim, &rr->t_arrive);
-	for (struct rr_conn *c = rr->conns, *n; c; c = n) {
-		n = c->next;
-		free(c);
-	}
-	for (struct rr_conn *c = rr->servers, *n; c; c = n) {
-		n = c->next;
-		free(c);
-	}
+	struct rr_conn *lists[2] = { rr->conns, rr->servers };
+	for (int k = 0; k < 2; k++)
+		for (struct rr_conn *c = lists[k], *n; c; c = n) {
+			n = c->next;
+			if (c->out_hdr)
+				pbuf_unref(c->out_hdr);
+			free(c);
+		}
 }
 
 static const struct app_ops reqresp_ops = {
