@@ -706,13 +706,22 @@ void tcp_send_loss_probe(struct tcp_sock *tp)
 
 /* ---- pacing rate (Linux tcp_update_pacing_rate) ---- */
 
+/* Linux's sk_max_pacing_rate defaults to ~0UL: no cap but the type's. */
+#define TCP_MAX_PACING_RATE UINT64_MAX
+
 void tcp_update_pacing_rate(struct tcp_sock *tp)
 {
 	if (tp->cc->cong_control || !tp->srtt8)
 		return;
-	/* 200% of cwnd/srtt in slow start, 120% in congestion avoidance */
+	/* 200% of cwnd/srtt in slow start (tcp_pacing_ss_ratio), 120% in
+	 * congestion avoidance (tcp_pacing_ca_ratio) */
 	uint64_t ratio = tp->snd_cwnd < tp->snd_ssthresh / 2 ? 200 : 120;
 	uint64_t cw = tp->snd_cwnd > tp->packets_out ? tp->snd_cwnd : tp->packets_out;
-	uint64_t rate = ratio * tp->mss * cw * 1000000000ull / 100 / (uint64_t)(tp->srtt8 >> 3);
-	tp->pacing_rate = rate;
+	/* bytes/s = mss * ratio/100 * cw * 8e9 / srtt8 (srtt8 in ns).  Linux
+	 * does this in u64 with srtt in microseconds; in nanoseconds the
+	 * product passes 2^64 from cwnd ~ 63 000 at 200%, so 128 bits (at most
+	 * 2^16 * 2^8 * 2^32 * 2^27), then the cap. */
+	unsigned __int128 rate = (unsigned __int128)tp->mss * ratio * cw * (8 * 1000000000ull / 100);
+	rate /= (uint64_t)tp->srtt8;
+	tp->pacing_rate = rate > TCP_MAX_PACING_RATE ? TCP_MAX_PACING_RATE : (uint64_t)rate;
 }
