@@ -392,6 +392,11 @@ struct rr_conn {
 	uint64_t out_left;
 };
 
+static const int rr_fail_errno[RR_NFAIL] = {
+	[RR_FAIL_REFUSED] = TCP_ECONNREFUSED, [RR_FAIL_TIMEDOUT] = TCP_ETIMEDOUT,
+	[RR_FAIL_NOPORT] = TCP_EADDRNOTAVAIL,
+};
+
 static uint32_t rr_size(struct reqresp *rr, uint32_t mean)
 {
 	switch (rr->cfg.dist) {
@@ -496,6 +501,35 @@ static void rr_send_response(struct rr_conn *c)
 
 static void rr_issue(struct reqresp *rr);
 
+static void rr_think_over(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)s;
+	(void)arg;
+	rr_issue(obj);
+}
+
+/* Closed loop: this client's request ended (answered or failed); it thinks,
+ * then sends the next.  Each client has its own wake-up: one shared timer
+ * would be re-armed by the next client to finish and lose this one. */
+static void rr_next(struct reqresp *rr)
+{
+	if (rr->cfg.rate > 0 || !rr->base.running)
+		return;
+	struct sim *s = rr->base.sim;
+	if (rr->cfg.think > 0)
+		sim_at(s, s->now + rr->cfg.think, rr_think_over, rr, 0);
+	else
+		rr_issue(rr);
+}
+
+/* A connect that failed: counted by kind for the connect_*_per_s series. */
+static void rr_connect_failed(struct reqresp *rr, int err)
+{
+	for (int k = 0; k < RR_NFAIL; k++)
+		if (rr_fail_errno[k] == err)
+			rr->connect_fail[k]++;
+}
+
 static void rr_done(struct rr_conn *c)
 {
 	struct reqresp *rr = c->rr;
@@ -511,14 +545,7 @@ static void rr_done(struct rr_conn *c)
 	c->busy = false;
 	if (!rr->cfg.reuse)
 		rr_conn_drop(c); /* we close first: TIME_WAIT is ours */
-	if (rr->cfg.rate <= 0 && rr->base.running) {
-		/* closed loop: think, then the next request */
-		if (rr->cfg.think > 0)
-			timer_arm(rr->base.sim, &rr->t_arrive,
-				  rr->base.sim->now + rr->cfg.think);
-		else
-			rr_issue(rr);
-	}
+	rr_next(rr);
 }
 
 static void rr_client_connected(struct tcp_sock *ts, void *ctx)
@@ -547,11 +574,14 @@ static void rr_client_error(struct tcp_sock *ts, int err, void *ctx)
 	(void)ts;
 	struct rr_conn *c = ctx;
 	struct reqresp *rr = c->rr;
+	rr->errors[err & 127]++;
+	if (!c->up)
+		rr_connect_failed(rr, err);
 	if (c->busy) {
 		rr->failed++;
 		c->busy = false;
+		rr_next(rr);
 	}
-	rr->errors[err & 127]++;
 }
 
 static void rr_client_closed(struct tcp_sock *ts, void *ctx)
@@ -627,11 +657,14 @@ static void rr_issue(struct reqresp *rr)
 	if (rc < 0) {
 		rr->failed++;
 		rr->errors[-rc & 127]++;
+		rr_connect_failed(rr, -rc);
 		if (rr->errors[-rc & 127] == 1)
 			rec_log(s, rr->base.name, "tcp_error", "connect: %s", tcp_strerror(rc));
 		rr_conn_drop(c);
+		/* closed loop: after think, try again; with no think the client
+		 * gives up (the next try, at the same instant, would fail too) */
 		if (rr->cfg.rate <= 0 && rr->cfg.think > 0)
-			timer_arm(s, &rr->t_arrive, s->now + rr->cfg.think);
+			rr_next(rr);
 	}
 }
 
@@ -714,6 +747,8 @@ static void rr_start(struct app *a)
 {
 	struct reqresp *rr = (struct reqresp *)a;
 	rr->sample_t = a->sim->now;
+	for (int k = 0; k < RR_NFAIL; k++)
+		rr->fail_sample_t[k] = a->sim->now;
 	if (rr->cfg.rate > 0) {
 		timer_arm(a->sim, &rr->t_arrive, a->sim->now);
 	} else {
@@ -736,6 +771,19 @@ static double rr_sample(void *obj, simtime_t now)
 	rr->sample_completed = rr->completed;
 	return v;
 }
+
+/* Failed connects per second of one kind, over the last interval. */
+static double rr_fail_sample(struct reqresp *rr, int k, simtime_t now)
+{
+	simtime_t dt = now - rr->fail_sample_t[k];
+	double v = dt > 0 ? (double)(rr->connect_fail[k] - rr->fail_sampled[k]) * 1e9 / (double)dt : NAN;
+	rr->fail_sample_t[k] = now;
+	rr->fail_sampled[k] = rr->connect_fail[k];
+	return v;
+}
+static double rr_refused_sample(void *o, simtime_t now) { return rr_fail_sample(o, RR_FAIL_REFUSED, now); }
+static double rr_timedout_sample(void *o, simtime_t now) { return rr_fail_sample(o, RR_FAIL_TIMEDOUT, now); }
+static double rr_noport_sample(void *o, simtime_t now) { return rr_fail_sample(o, RR_FAIL_NOPORT, now); }
 
 static void rr_report(struct app *a)
 {
@@ -770,6 +818,9 @@ static void rr_stats(struct app *a, void (*put)(void *, const char *, double), v
 	put(ctx, "refused", rr->errors[TCP_ECONNREFUSED]);
 	put(ctx, "timed_out", rr->errors[TCP_ETIMEDOUT]);
 	put(ctx, "reset", rr->errors[TCP_ECONNRESET]);
+	put(ctx, "connect_refused", (double)rr->connect_fail[RR_FAIL_REFUSED]);
+	put(ctx, "connect_timed_out", (double)rr->connect_fail[RR_FAIL_TIMEDOUT]);
+	put(ctx, "connect_addr_not_avail", (double)rr->connect_fail[RR_FAIL_NOPORT]);
 	if (rr->completed) {
 		put(ctx, "latency_min_ns", (double)rr->lat_min);
 		put(ctx, "latency_max_ns", (double)rr->lat_max);
@@ -802,6 +853,10 @@ struct reqresp *reqresp_new(const struct reqresp_cfg *cfg, struct errbuf *err)
 		err_set(err, "give a rate (open loop) or parallel clients (closed loop)");
 		return NULL;
 	}
+	if (cfg->no_server && !cfg->port) {
+		err_set(err, "port: without a server of its own, give the port the client connects to");
+		return NULL;
+	}
 	struct reqresp *rr = xcalloc(1, sizeof(*rr));
 	struct sim *s = cfg->from->net->sim;
 	rr->cfg = *cfg;
@@ -817,6 +872,17 @@ struct reqresp *reqresp_new(const struct reqresp_cfg *cfg, struct errbuf *err)
 				       "time from a request's start to its last response byte");
 	rec_probe_add(s, rec_metric_def(s, "requests_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
 					"requests completed per second"), rr->base.name, rr_sample, rr);
+	rec_probe_add(s, rec_metric_def(s, "connect_refused_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"connects refused per second (ECONNREFUSED: a reset answered the SYN)"),
+		      rr->base.name, rr_refused_sample, rr);
+	rec_probe_add(s, rec_metric_def(s, "connect_timed_out_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"connects timed out per second (ETIMEDOUT: SYN retries exhausted)"),
+		      rr->base.name, rr_timedout_sample, rr);
+	rec_probe_add(s, rec_metric_def(s, "connect_addr_not_avail_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"connects failed per second for want of a local port (EADDRNOTAVAIL)"),
+		      rr->base.name, rr_noport_sample, rr);
+	if (rr->cfg.no_server)
+		return rr;
 	rr->lst = tcp_socket(cfg->to, &rr->cfg.tcp, &rr_listen_cbs, rr);
 	int rc = tcp_bind(rr->lst, rr->cfg.port);
 	if (rc < 0) {
