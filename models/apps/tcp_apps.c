@@ -12,7 +12,10 @@
  * bulk.  Open loop (rate: Poisson arrivals, each on a new connection or on
  * an idle pooled one with reuse) or closed loop (parallel clients that
  * think between requests).  Latency = from the request's start (including
- * the handshake when it opens a connection) to the last response byte. */
+ * the handshake when it opens a connection) to the last response byte.
+ * Messages larger than the send buffer are written as it drains; failed
+ * connects are counted by kind (refused, timed out, no local port), each
+ * with a per-second series beside requests_per_s. */
 #include "tcp_apps.h"
 
 #include <assert.h>
@@ -575,6 +578,9 @@ static void rr_client_error(struct tcp_sock *ts, int err, void *ctx)
 	struct rr_conn *c = ctx;
 	struct reqresp *rr = c->rr;
 	rr->errors[err & 127]++;
+	if (rr->errors[err & 127] == 1)
+		rec_log(rr->base.sim, rr->base.name, "tcp_error", "%s%s", c->up ? "" : "connect: ",
+			tcp_strerror(err));
 	if (!c->up)
 		rr_connect_failed(rr, err);
 	if (c->busy) {
