@@ -583,6 +583,7 @@ static void rr_client_error(struct tcp_sock *ts, int err, void *ctx)
 			tcp_strerror(err));
 	if (!c->up)
 		rr_connect_failed(rr, err);
+	c->up = false; /* the connection is over (closed() follows): not for reuse */
 	if (c->busy) {
 		rr->failed++;
 		c->busy = false;
