@@ -308,7 +308,7 @@ static int l_reqresp(lua_State *L)
 {
 	static const char *const own[] = {
 		"from", "to", "request", "response", "sizes", "reuse", "rate", "parallel", "think",
-		"count", "start", "stop", "port", "name", NULL,
+		"count", "start", "stop", "port", "server", "name", NULL,
 	};
 	const char *what = "tcp.reqresp";
 	check_tcp_app_keys(L, what, own);
@@ -341,6 +341,7 @@ static int l_reqresp(lua_State *L)
 	c.start = host_get_duration(L, 1, what, "start", 0);
 	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
 	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
+	c.no_server = !host_get_bool(L, 1, what, "server", true);
 	c.name = host_get_str(L, 1, what, "name", NULL);
 	tcp_lua_defaults(L, &c.tcp);
 	tcp_lua_config(L, 1, what, &c.tcp);

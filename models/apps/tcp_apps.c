@@ -12,9 +12,13 @@
  * bulk.  Open loop (rate: Poisson arrivals, each on a new connection or on
  * an idle pooled one with reuse) or closed loop (parallel clients that
  * think between requests).  Latency = from the request's start (including
- * the handshake when it opens a connection) to the last response byte. */
+ * the handshake when it opens a connection) to the last response byte.
+ * Messages larger than the send buffer are written as it drains; failed
+ * connects are counted by kind (refused, timed out, no local port), each
+ * with a per-second series beside requests_per_s. */
 #include "tcp_apps.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -383,6 +387,17 @@ struct rr_conn {
 	uint8_t hdr[8];
 	uint32_t hdr_got;
 	uint64_t req_left;
+	/* the message being written: what did not fit in the send buffer yet
+	 * (the client's header, real bytes, then bulk bytes), written as the
+	 * buffer drains (the writable callback, as bulk_fill) */
+	struct pbuf *out_hdr;
+	uint32_t out_hdr_off;
+	uint64_t out_left;
+};
+
+static const int rr_fail_errno[RR_NFAIL] = {
+	[RR_FAIL_REFUSED] = TCP_ECONNREFUSED, [RR_FAIL_TIMEDOUT] = TCP_ETIMEDOUT,
+	[RR_FAIL_NOPORT] = TCP_EADDRNOTAVAIL,
 };
 
 static uint32_t rr_size(struct reqresp *rr, uint32_t mean)
@@ -414,6 +429,11 @@ static uint32_t get_be32(const uint8_t *b)
 
 static void rr_conn_drop(struct rr_conn *c)
 {
+	if (c->out_hdr) {
+		pbuf_unref(c->out_hdr);
+		c->out_hdr = NULL;
+	}
+	c->out_left = 0;
 	if (c->ts) {
 		struct tcp_sock *ts = c->ts;
 		c->ts = NULL;
@@ -423,6 +443,38 @@ static void rr_conn_drop(struct rr_conn *c)
 		c->rr->ndead++;
 	c->dead = true;
 	c->busy = false;
+}
+
+/* Writes what fits of the message in progress: the header's remaining real
+ * bytes (with MSG_MORE while bulk bytes follow, so a short request leaves as
+ * one segment), then the bulk bytes.  tcp_send takes less than asked when
+ * the send buffer is full; the rest waits for the writable callback. */
+static void rr_flush(struct rr_conn *c)
+{
+	while (c->ts && c->out_hdr) {
+		uint32_t left = (uint32_t)c->out_hdr->len - c->out_hdr_off;
+		int64_t n = c->out_left ? tcp_send_more(c->ts, left, c->out_hdr, c->out_hdr_off)
+					: tcp_send(c->ts, left, c->out_hdr, c->out_hdr_off);
+		if (n <= 0)
+			return;
+		c->out_hdr_off += (uint32_t)n;
+		if (c->out_hdr_off == c->out_hdr->len) {
+			pbuf_unref(c->out_hdr);
+			c->out_hdr = NULL;
+		}
+	}
+	while (c->ts && c->out_left) {
+		int64_t n = tcp_send(c->ts, c->out_left, NULL, 0);
+		if (n <= 0)
+			return;
+		c->out_left -= (uint64_t)n;
+	}
+}
+
+static void rr_writable(struct tcp_sock *ts, void *ctx)
+{
+	(void)ts;
+	rr_flush(ctx);
 }
 
 static void rr_send_request(struct rr_conn *c)
@@ -436,17 +488,50 @@ static void rr_send_request(struct rr_conn *c)
 	uint8_t h[8];
 	put_be32(h, req);
 	put_be32(h + 4, c->resp_len);
-	struct pbuf *b = pbuf_new(h, 8);
-	if (req > 8) {
-		tcp_send_more(c->ts, 8, b, 0); /* one message, not two (Nagle) */
-		tcp_send(c->ts, req - 8, NULL, 0);
-	} else {
-		tcp_send(c->ts, 8, b, 0);
-	}
-	pbuf_unref(b);
+	assert(!c->out_hdr && !c->out_left); /* one request at a time per connection */
+	c->out_hdr = pbuf_new(h, 8);
+	c->out_hdr_off = 0;
+	c->out_left = req - 8;
+	rr_flush(c);
+}
+
+/* The server's answer: resp_len bulk bytes after whatever is still waiting. */
+static void rr_send_response(struct rr_conn *c)
+{
+	c->out_left += c->resp_len;
+	rr_flush(c);
 }
 
 static void rr_issue(struct reqresp *rr);
+
+static void rr_think_over(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)s;
+	(void)arg;
+	rr_issue(obj);
+}
+
+/* Closed loop: this client's request ended (answered or failed); it thinks,
+ * then sends the next.  Each client has its own wake-up: one shared timer
+ * would be re-armed by the next client to finish and lose this one. */
+static void rr_next(struct reqresp *rr)
+{
+	if (rr->cfg.rate > 0 || !rr->base.running)
+		return;
+	struct sim *s = rr->base.sim;
+	if (rr->cfg.think > 0)
+		sim_at(s, s->now + rr->cfg.think, rr_think_over, rr, 0);
+	else
+		rr_issue(rr);
+}
+
+/* A connect that failed: counted by kind for the connect_*_per_s series. */
+static void rr_connect_failed(struct reqresp *rr, int err)
+{
+	for (int k = 0; k < RR_NFAIL; k++)
+		if (rr_fail_errno[k] == err)
+			rr->connect_fail[k]++;
+}
 
 static void rr_done(struct rr_conn *c)
 {
@@ -463,14 +548,7 @@ static void rr_done(struct rr_conn *c)
 	c->busy = false;
 	if (!rr->cfg.reuse)
 		rr_conn_drop(c); /* we close first: TIME_WAIT is ours */
-	if (rr->cfg.rate <= 0 && rr->base.running) {
-		/* closed loop: think, then the next request */
-		if (rr->cfg.think > 0)
-			timer_arm(rr->base.sim, &rr->t_arrive,
-				  rr->base.sim->now + rr->cfg.think);
-		else
-			rr_issue(rr);
-	}
+	rr_next(rr);
 }
 
 static void rr_client_connected(struct tcp_sock *ts, void *ctx)
@@ -499,11 +577,18 @@ static void rr_client_error(struct tcp_sock *ts, int err, void *ctx)
 	(void)ts;
 	struct rr_conn *c = ctx;
 	struct reqresp *rr = c->rr;
+	rr->errors[err & 127]++;
+	if (rr->errors[err & 127] == 1)
+		rec_log(rr->base.sim, rr->base.name, "tcp_error", "%s%s", c->up ? "" : "connect: ",
+			tcp_strerror(err));
+	if (!c->up)
+		rr_connect_failed(rr, err);
+	c->up = false; /* the connection is over (closed() follows): not for reuse */
 	if (c->busy) {
 		rr->failed++;
 		c->busy = false;
+		rr_next(rr);
 	}
-	rr->errors[err & 127]++;
 }
 
 static void rr_client_closed(struct tcp_sock *ts, void *ctx)
@@ -521,7 +606,7 @@ static void rr_client_peer_closed(struct tcp_sock *ts, void *ctx)
 
 static const struct tcp_cb client_cbs = {
 	.connected = rr_client_connected, .readable = rr_client_readable,
-	.error = rr_client_error, .closed = rr_client_closed,
+	.writable = rr_writable, .error = rr_client_error, .closed = rr_client_closed,
 	.peer_closed = rr_client_peer_closed,
 };
 
@@ -579,11 +664,14 @@ static void rr_issue(struct reqresp *rr)
 	if (rc < 0) {
 		rr->failed++;
 		rr->errors[-rc & 127]++;
+		rr_connect_failed(rr, -rc);
 		if (rr->errors[-rc & 127] == 1)
 			rec_log(s, rr->base.name, "tcp_error", "connect: %s", tcp_strerror(rc));
 		rr_conn_drop(c);
+		/* closed loop: after think, try again; with no think the client
+		 * gives up (the next try, at the same instant, would fail too) */
 		if (rr->cfg.rate <= 0 && rr->cfg.think > 0)
-			timer_arm(s, &rr->t_arrive, s->now + rr->cfg.think);
+			rr_next(rr);
 	}
 }
 
@@ -611,7 +699,7 @@ static void rr_server_readable(struct tcp_sock *ts, void *ctx)
 			if (c->req_left)
 				return;
 			/* the whole request is in: answer */
-			tcp_send(ts, c->resp_len, NULL, 0);
+			rr_send_response(c);
 			continue;
 		}
 		if (c->hdr_got < 8) {
@@ -623,7 +711,7 @@ static void rr_server_readable(struct tcp_sock *ts, void *ctx)
 			c->req_left = req > 8 ? req - 8 : 0;
 			c->hdr_got = 0;
 			if (!c->req_left) {
-				tcp_send(ts, c->resp_len, NULL, 0);
+				rr_send_response(c);
 				continue;
 			}
 		}
@@ -639,7 +727,8 @@ static void rr_server_gone(struct tcp_sock *ts, void *ctx)
 }
 
 static const struct tcp_cb server_cbs = {
-	.readable = rr_server_readable, .peer_closed = rr_server_gone, .closed = rr_server_gone,
+	.readable = rr_server_readable, .writable = rr_writable, .peer_closed = rr_server_gone,
+	.closed = rr_server_gone,
 };
 
 static void rr_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
@@ -665,6 +754,8 @@ static void rr_start(struct app *a)
 {
 	struct reqresp *rr = (struct reqresp *)a;
 	rr->sample_t = a->sim->now;
+	for (int k = 0; k < RR_NFAIL; k++)
+		rr->fail_sample_t[k] = a->sim->now;
 	if (rr->cfg.rate > 0) {
 		timer_arm(a->sim, &rr->t_arrive, a->sim->now);
 	} else {
@@ -687,6 +778,19 @@ static double rr_sample(void *obj, simtime_t now)
 	rr->sample_completed = rr->completed;
 	return v;
 }
+
+/* Failed connects per second of one kind, over the last interval. */
+static double rr_fail_sample(struct reqresp *rr, int k, simtime_t now)
+{
+	simtime_t dt = now - rr->fail_sample_t[k];
+	double v = dt > 0 ? (double)(rr->connect_fail[k] - rr->fail_sampled[k]) * 1e9 / (double)dt : NAN;
+	rr->fail_sample_t[k] = now;
+	rr->fail_sampled[k] = rr->connect_fail[k];
+	return v;
+}
+static double rr_refused_sample(void *o, simtime_t now) { return rr_fail_sample(o, RR_FAIL_REFUSED, now); }
+static double rr_timedout_sample(void *o, simtime_t now) { return rr_fail_sample(o, RR_FAIL_TIMEDOUT, now); }
+static double rr_noport_sample(void *o, simtime_t now) { return rr_fail_sample(o, RR_FAIL_NOPORT, now); }
 
 static void rr_report(struct app *a)
 {
@@ -721,6 +825,9 @@ static void rr_stats(struct app *a, void (*put)(void *, const char *, double), v
 	put(ctx, "refused", rr->errors[TCP_ECONNREFUSED]);
 	put(ctx, "timed_out", rr->errors[TCP_ETIMEDOUT]);
 	put(ctx, "reset", rr->errors[TCP_ECONNRESET]);
+	put(ctx, "connect_refused", (double)rr->connect_fail[RR_FAIL_REFUSED]);
+	put(ctx, "connect_timed_out", (double)rr->connect_fail[RR_FAIL_TIMEDOUT]);
+	put(ctx, "connect_addr_not_avail", (double)rr->connect_fail[RR_FAIL_NOPORT]);
 	if (rr->completed) {
 		put(ctx, "latency_min_ns", (double)rr->lat_min);
 		put(ctx, "latency_max_ns", (double)rr->lat_max);
@@ -732,14 +839,14 @@ static void rr_destroy(struct app *a)
 {
 	struct reqresp *rr = (struct reqresp *)a;
 	timer_destroy(a->sim, &rr->t_arrive);
-	for (struct rr_conn *c = rr->conns, *n; c; c = n) {
-		n = c->next;
-		free(c);
-	}
-	for (struct rr_conn *c = rr->servers, *n; c; c = n) {
-		n = c->next;
-		free(c);
-	}
+	struct rr_conn *lists[2] = { rr->conns, rr->servers };
+	for (int k = 0; k < 2; k++)
+		for (struct rr_conn *c = lists[k], *n; c; c = n) {
+			n = c->next;
+			if (c->out_hdr)
+				pbuf_unref(c->out_hdr);
+			free(c);
+		}
 }
 
 static const struct app_ops reqresp_ops = {
@@ -751,6 +858,10 @@ struct reqresp *reqresp_new(const struct reqresp_cfg *cfg, struct errbuf *err)
 {
 	if (cfg->rate <= 0 && cfg->parallel == 0) {
 		err_set(err, "give a rate (open loop) or parallel clients (closed loop)");
+		return NULL;
+	}
+	if (cfg->no_server && !cfg->port) {
+		err_set(err, "port: without a server of its own, give the port the client connects to");
 		return NULL;
 	}
 	struct reqresp *rr = xcalloc(1, sizeof(*rr));
@@ -768,6 +879,17 @@ struct reqresp *reqresp_new(const struct reqresp_cfg *cfg, struct errbuf *err)
 				       "time from a request's start to its last response byte");
 	rec_probe_add(s, rec_metric_def(s, "requests_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
 					"requests completed per second"), rr->base.name, rr_sample, rr);
+	rec_probe_add(s, rec_metric_def(s, "connect_refused_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"connects refused per second (ECONNREFUSED: a reset answered the SYN)"),
+		      rr->base.name, rr_refused_sample, rr);
+	rec_probe_add(s, rec_metric_def(s, "connect_timed_out_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"connects timed out per second (ETIMEDOUT: SYN retries exhausted)"),
+		      rr->base.name, rr_timedout_sample, rr);
+	rec_probe_add(s, rec_metric_def(s, "connect_addr_not_avail_per_s", "reqresp", "1/s", REC_CAN_SAMPLE,
+					"connects failed per second for want of a local port (EADDRNOTAVAIL)"),
+		      rr->base.name, rr_noport_sample, rr);
+	if (rr->cfg.no_server)
+		return rr;
 	rr->lst = tcp_socket(cfg->to, &rr->cfg.tcp, &rr_listen_cbs, rr);
 	int rc = tcp_bind(rr->lst, rr->cfg.port);
 	if (rc < 0) {

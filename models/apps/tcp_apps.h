@@ -57,9 +57,13 @@ struct reqresp_cfg {
 	uint32_t parallel;           /* closed loop: concurrent clients */
 	uint64_t count;              /* 0: until stopped */
 	simtime_t start, stop;
+	bool no_server;              /* no server of its own: `to`:port is another's, or none */
 	const char *name;
 	struct tcp_config tcp;
 };
+
+/* Connect failures with a series each (connect_<kind>_per_s). */
+enum { RR_FAIL_REFUSED, RR_FAIL_TIMEDOUT, RR_FAIL_NOPORT, RR_NFAIL };
 
 struct rr_conn;
 
@@ -79,6 +83,9 @@ struct reqresp {
 	uint64_t sample_completed;
 	simtime_t sample_t;
 	int errors[128];             /* by errno */
+	uint64_t connect_fail[RR_NFAIL];   /* connects failed, by kind */
+	uint64_t fail_sampled[RR_NFAIL];   /* ... at the last sample */
+	simtime_t fail_sample_t[RR_NFAIL];
 	int m_latency;
 };
 

@@ -310,6 +310,7 @@ static void queue_syn(struct tcp_sock *tp)
 	tcp_rate_skb_sent(tp, &s);
 	tcp_txq_push(tp, &s);
 	tp->snd_nxt = tp->iss + 1;
+	tp->snd_sml = tp->iss + 1; /* no short segment yet (Linux tcp_connect_init) */
 }
 
 void tcp_send_syn(struct tcp_sock *tp)
@@ -368,6 +369,19 @@ static void pacing_account(struct tcp_sock *tp, uint32_t len)
 	tp->next_send = base + gap;
 }
 
+/* Linux tcp_current_mss: the data a new segment may carry now, leaving
+ * room for the SACK blocks we have to report. */
+static uint32_t current_mss(const struct tcp_sock *tp)
+{
+	if (!tp->sack_ok || (!tp->nsack && !tp->dsack_pending))
+		return tp->mss;
+	int n = tp->nsack + (tp->dsack_pending ? 1 : 0), max = tp->ts_ok ? 3 : 4;
+	if (n > max)
+		n = max;
+	uint32_t opt = 4 + 8u * (uint32_t)n;
+	return tp->mss > opt + 64 ? tp->mss - opt : tp->mss;
+}
+
 /* Sends a new data segment [snd_nxt, snd_nxt+len), with a FIN if it ends
  * the data and the app asked for one. */
 static void send_new(struct tcp_sock *tp, uint32_t len)
@@ -389,6 +403,8 @@ static void send_new(struct tcp_sock *tp, uint32_t len)
 	tcp_rate_skb_sent(tp, &s);
 	tcp_txq_push(tp, &s);
 	tp->snd_nxt = s.end;
+	if (len < current_mss(tp))
+		tp->snd_sml = s.end; /* Linux tcp_minshall_update */
 	if (tp->ca_state == TCP_CA_Recovery || tp->ca_state == TCP_CA_CWR)
 		tp->prr_out++;
 	transmit(tp, seq, len, flags, false);
@@ -424,17 +440,11 @@ static bool paced(struct tcp_sock *tp)
 	return true;
 }
 
-/* Linux tcp_current_mss: the data a new segment may carry now, leaving
- * room for the SACK blocks we have to report. */
-static uint32_t current_mss(const struct tcp_sock *tp)
+/* Linux tcp_minshall_check: a short segment sent earlier is still
+ * unacknowledged (snd_una < snd_sml <= snd_nxt). */
+static bool minshall_check(const struct tcp_sock *tp)
 {
-	if (!tp->sack_ok || (!tp->nsack && !tp->dsack_pending))
-		return tp->mss;
-	int n = tp->nsack + (tp->dsack_pending ? 1 : 0), max = tp->ts_ok ? 3 : 4;
-	if (n > max)
-		n = max;
-	uint32_t opt = 4 + 8u * (uint32_t)n;
-	return tp->mss > opt + 64 ? tp->mss - opt : tp->mss;
+	return seq_after(tp->snd_sml, tp->snd_una) && !seq_after(tp->snd_sml, tp->snd_nxt);
 }
 
 void tcp_write_xmit(struct tcp_sock *tp)
@@ -457,10 +467,11 @@ void tcp_write_xmit(struct tcp_sock *tp)
 		 * tcp_snd_wnd_test); a bare FIN always goes */
 		if (len && seq_after(tp->snd_nxt + len, tcp_wnd_end(tp)))
 			break;
-		/* Nagle (RFC 896, RFC 9293 §3.7.4): a short segment waits while
-		 * data is unacknowledged, unless it carries the FIN */
+		/* Nagle (RFC 896, RFC 9293 §3.7.4) in Minshall's variant, as
+		 * Linux tcp_nagle_test: a short segment waits only while an
+		 * earlier short one is unacknowledged; one with the FIN goes */
 		bool fin_with_it = tp->shut_wr && tp->snd_nxt + len == tp->write_seq;
-		if (len < mss && tp->cfg.nagle && tp->packets_out && !fin_with_it)
+		if (len < mss && tp->cfg.nagle && !fin_with_it && tp->packets_out && minshall_check(tp))
 			break;
 		send_new(tp, len);
 		sent = true;
@@ -695,13 +706,22 @@ void tcp_send_loss_probe(struct tcp_sock *tp)
 
 /* ---- pacing rate (Linux tcp_update_pacing_rate) ---- */
 
+/* Linux's sk_max_pacing_rate defaults to ~0UL: no cap but the type's. */
+#define TCP_MAX_PACING_RATE UINT64_MAX
+
 void tcp_update_pacing_rate(struct tcp_sock *tp)
 {
 	if (tp->cc->cong_control || !tp->srtt8)
 		return;
-	/* 200% of cwnd/srtt in slow start, 120% in congestion avoidance */
+	/* 200% of cwnd/srtt in slow start (tcp_pacing_ss_ratio), 120% in
+	 * congestion avoidance (tcp_pacing_ca_ratio) */
 	uint64_t ratio = tp->snd_cwnd < tp->snd_ssthresh / 2 ? 200 : 120;
 	uint64_t cw = tp->snd_cwnd > tp->packets_out ? tp->snd_cwnd : tp->packets_out;
-	uint64_t rate = ratio * tp->mss * cw * 1000000000ull / 100 / (uint64_t)(tp->srtt8 >> 3);
-	tp->pacing_rate = rate;
+	/* bytes/s = mss * ratio/100 * cw * 8e9 / srtt8 (srtt8 in ns).  Linux
+	 * does this in u64 with srtt in microseconds; in nanoseconds the
+	 * product passes 2^64 from cwnd ~ 63 000 at 200%, so 128 bits (at most
+	 * 2^16 * 2^8 * 2^32 * 2^27), then the cap. */
+	unsigned __int128 rate = (unsigned __int128)tp->mss * ratio * cw * (8 * 1000000000ull / 100);
+	rate /= (uint64_t)tp->srtt8;
+	tp->pacing_rate = rate > TCP_MAX_PACING_RATE ? TCP_MAX_PACING_RATE : (uint64_t)rate;
 }

@@ -121,6 +121,7 @@ struct tcp_sock {
 	/* send sequence variables (RFC 9293 §3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t write_seq;       /* sequence after the last byte queued */
+	uint32_t snd_sml;         /* end of the last short segment sent (Minshall-Nagle) */
 	uint32_t max_window;
 	uint8_t snd_wscale, rcv_wscale;
 	bool wscale_ok, sack_ok, ts_ok, ecn_ok;

@@ -9,10 +9,16 @@
 -- and then paces at their average for 48 round trips.  Expected:
 --   - detection in the first seconds (Startup's 2.89x overshoot alone
 --     loses more than half of what exceeds the bucket);
---   - the long-term rate within 5 % of the policed rate, which as payload
+--   - the long-term rate within 1/8 of the policed rate, which as payload
 --     is 10 Mbit/s * 1448 / 1500 = 9.653 Mbit/s (the bucket counts whole
 --     IP packets), since through a policer the delivery rate is the token
---     rate;
+--     rate.  1/8 is Linux's own tolerance (bbr_lt_bw_ratio): two intervals
+--     whose rates differ by up to 1/8 count as one rate, and an interval
+--     that overlaps Startup's losses delivers less than the token rate.
+--     Detections in the first second measure 9.10-9.60 Mbit/s (seeds 1-8,
+--     both with per-node and per-flow random streams: the ProbeBW phase
+--     BBR draws decides which rounds form the intervals); the old 5 % bar
+--     held for 2 of those 8 seeds only;
 --   - goodput (after 10 s) >= 90 % of the policed payload rate.
 -- And the contrast every study of policing shows (Flach et al., "An
 -- Internet-Wide Analysis of Traffic Policing", SIGCOMM 2016): CUBIC, which
@@ -37,7 +43,7 @@ local lt = tonumber(ev[1].detail:match("long%-term bw (%d+) bytes/s")) * 8
 print(string.format("policer detected at %.3f s; long-term rate %.3f Mbit/s (policed payload rate %.3f)",
                     ev[1].t_ns / 1e9, lt / 1e6, cap / 1e6))
 assert(ev[1].t_ns < 3e9, "detected later than 3 s")
-assert(math.abs(lt - cap) <= 0.05 * cap, "long-term rate not within 5 % of the policed rate")
+assert(math.abs(lt - cap) <= cap / 8, "long-term rate not within 1/8 of the policed rate")
 local f = {}
 for _, r in ipairs(query("select name, goodput_bps, retrans, pkts_sent from flows where app = 'bulk'")) do
   f[r.name] = r

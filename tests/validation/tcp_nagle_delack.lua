@@ -2,9 +2,11 @@
 --  1. An app writes 100 bytes every 5 ms for 2 s (400 writes) over a 100 ms
 --     RTT.  With Nagle off nearly every write is a segment (only writes
 --     that find the initial window of 10 full wait and merge).  With Nagle on a
---     short segment waits while another is unacknowledged, so writes
---     coalesce: at most one short segment per round trip, plus full ones
---     (40 000 bytes / 1448 = 27.6), so well under 80.
+--     short segment waits while another short one is unacknowledged
+--     (Minshall's variant, as Linux tcp_nagle_check), so writes coalesce: at
+--     most one short segment per round trip, plus full ones (40 000 bytes /
+--     1448 = 27.6), so well under 80.  (RFC 896's stricter form, held
+--     while any data was unacknowledged, gave 28; Minshall's gives 40.)
 --  2. A bulk receiver ACKs every second full-sized segment (after up to 16
 --     quick ACKs at the start): with no loss (the FIFO holds the whole
 --     transfer) its ACKs number half the data segments, plus a few.

@@ -95,7 +95,7 @@ struct bbr {
 	uint16_t extra_acked[2];
 	uint32_t ack_epoch_acked;
 	uint8_t extra_acked_win_rtts, extra_acked_win_idx;
-	struct rng *rng;
+	struct rng *rng;             /* "tcp:<flow name>:bbr", on first use */
 };
 CC_PRIV_CHECK(struct bbr);
 
@@ -322,11 +322,26 @@ static void enter_mode(struct tcp_sock *tp, uint8_t mode)
 	b->mode = mode;
 }
 
+/* The flow's own random stream (DESIGN §2: one per consumer), so one flow's
+ * draws never shift another's, as they did when a node's flows shared one.
+ * Asked for on first use: most short flows never reach PROBE_BW, and a
+ * stream is a few kilobytes that live as long as the run. */
+static struct rng *bbr_rng(struct tcp_sock *tp)
+{
+	struct bbr *b = bb(tp);
+	if (!b->rng) {
+		char name[96];
+		snprintf(name, sizeof(name), "tcp:%s:bbr", tcp_name(tp));
+		b->rng = rng_stream(tp->sim, name);
+	}
+	return b->rng;
+}
+
 static void reset_probe_bw_mode(struct tcp_sock *tp)
 {
 	struct bbr *b = bb(tp);
 	enter_mode(tp, BBR_PROBE_BW);
-	b->cycle_idx = (uint8_t)(CYCLE_LEN - 1 - rng_below(b->rng, bbr_cycle_rand));
+	b->cycle_idx = (uint8_t)(CYCLE_LEN - 1 - rng_below(bbr_rng(tp), bbr_cycle_rand));
 	advance_cycle_phase(tp); /* never starts at 0.75 */
 }
 
@@ -594,9 +609,6 @@ static void bbr_init(struct tcp_sock *tp)
 {
 	struct bbr *b = bb(tp);
 	*b = (struct bbr){ 0 };
-	char name[96];
-	snprintf(name, sizeof(name), "tcp:%s:bbr", tp->node->name);
-	b->rng = rng_stream(tp->sim, name);
 	tp->snd_ssthresh = 0x7fffffff;
 	b->prev_ca_state = TCP_CA_Open;
 	b->min_rtt = tcp_min_rtt(tp);

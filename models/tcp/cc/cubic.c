@@ -237,8 +237,13 @@ static void hystart_update(struct tcp_sock *tp, simtime_t delay)
 {
 	struct cubic *c = ca(tp);
 	simtime_t now = tp->sim->now;
+	/* a new round begins even below the low window (Linux resets the
+	 * round before that test), so the first round at 16 segments is timed
+	 * from its own start */
 	if (seq_after(tp->snd_una, c->end_seq))
 		hystart_reset(tp);
+	if (tp->snd_cwnd < HYSTART_LOW_WINDOW)
+		return;
 	/* ACK train: closely spaced ACKs spanning more than delay_min / 2 */
 	if (now - c->last_ack <= HYSTART_ACK_DELTA) {
 		c->last_ack = now;
@@ -278,7 +283,7 @@ static void cubic_pkts_acked(struct tcp_sock *tp, const struct ack_sample *s)
 	simtime_t delay = s->rtt > 0 ? s->rtt : 1;
 	if (c->delay_min == 0 || c->delay_min > delay)
 		c->delay_min = delay;
-	if (!c->found && c->hystart && tcp_in_slow_start(tp) && tp->snd_cwnd >= HYSTART_LOW_WINDOW)
+	if (!c->found && c->hystart && tcp_in_slow_start(tp))
 		hystart_update(tp, delay);
 }
 
