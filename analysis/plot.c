@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,26 +21,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/db.h"
+#include "sim/results.h"
+#include "sim/sim.h"
 #include "sim/util.h"
-
-static int count_rows(sqlite3 *db, const char *sql, long long id, const char *arg, int min)
-{
-	sqlite3_stmt *st;
-	int n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, arg, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, min);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
 
 /* Does the run (or sweep) have what the template says it needs?  A
  * template that names nothing is always drawn. */
-static int template_applies(sqlite3 *db, const char *path, long long id)
+static int template_applies(struct db *db, const char *path, long long id)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -53,14 +40,13 @@ static int template_applies(sqlite3 *db, const char *path, long long id)
 		int min = 1;
 		if (sscanf(line, "# needs-metric: %127s", what) == 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM series WHERE run_id=?1 AND metric=?2 LIMIT 1)", id, what, 0) > 0;
+			has += results_has_series(db, id, what, NULL) > 0;
 		} else if (sscanf(line, "# needs-events: %127s", what) == 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM events WHERE run_id=?1 AND kind=?2 LIMIT 1)", id, what, 0) > 0;
+			has += results_has_events(db, id, what, NULL) > 0;
 		} else if (sscanf(line, "# needs-summary: %127s %d", what, &min) >= 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM summary WHERE sweep_id=?1 AND metric=?2"
-					  " GROUP BY point HAVING count(*) >= ?3 LIMIT 1)", id, what, min) > 0;
+			has += results_summary_max_keys(db, id, what, NULL) >= (min > 0 ? min : 1);
 		}
 	}
 	fclose(f);
@@ -181,10 +167,9 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const char *kind, long long id,
+int plot_figures(const char *home, struct db *db, const char *dbpath, const char *kind, long long id,
 		 const char *outdir, const char *prefix, plot_figure_fn done, void *arg, int *failed)
 {
-	sqlite3 *db = sqlite_db;
 	char adir[4200];
 	snprintf(adir, sizeof(adir), "%s/analysis", home);
 	if (!quote_free(home, dbpath, outdir))
@@ -248,54 +233,43 @@ static void print_figure(void *arg, const char *name, const char *template_path,
 	printf("%s.png %s.svg\n", base, base);
 }
 
-int plot_main(int argc, char **argv)
+int plot_run(const char *dbpath, long long run, const char *outdir)
 {
-	const char *dbpath = NULL, *outdir = NULL;
-	long long run = -1;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
-			char *end;
-			run = strtoll(argv[++i], &end, 10);
-			if (*end || run < 1) {
-				fprintf(stderr, "wirelab: plot: --run needs a run number\n");
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "wirelab: plot: unknown option '%s'\n", argv[i]);
-			return 2;
-		} else if (!dbpath) {
-			dbpath = argv[i];
-		} else {
-			fprintf(stderr, "wirelab: plot: one result file at a time\n");
-			return 2;
-		}
-	}
-	if (!dbpath) {
-		fprintf(stderr, "wirelab: plot: which result file? e.g. wirelab plot results.db\n");
-		return 2;
-	}
-	sqlite3 *db;
-	if (access(dbpath, R_OK) < 0 ||
-	    sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wirelab: plot: cannot read result file '%s'\n", dbpath);
+	struct errbuf err;
+	if (access(dbpath, R_OK) < 0) {
+		fprintf(stderr, "wirelab: plot: cannot read result file '%s': %s\n", dbpath, strerror(errno));
 		return 1;
 	}
-	sqlite3_stmt *st;
+	struct db *db = db_open_read(dbpath, &err);
+	if (!db) {
+		fprintf(stderr, "wirelab: plot: %s\n", err.msg);
+		return 1;
+	}
+	int rc = 1;
 	if (run < 0) {
-		if (sqlite3_prepare_v2(db, "SELECT max(run_id) FROM runs", -1, &st, NULL) != SQLITE_OK) {
-			fprintf(stderr, "wirelab: plot: '%s' is not a wirelab result file\n", dbpath);
-			sqlite3_close(db);
-			return 1;
-		}
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			run = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		run = results_last_run(db, &err);
 		if (run < 0) {
+			fprintf(stderr, "wirelab: plot: '%s': %s\n", dbpath, err.msg);
+			goto out;
+		}
+		if (run == 0) {
 			fprintf(stderr, "wirelab: plot: '%s' holds no runs\n", dbpath);
-			sqlite3_close(db);
-			return 1;
+			goto out;
+		}
+	} else {
+		int has = results_run_exists(db, run, &err);
+		if (has < 0) {
+			fprintf(stderr, "wirelab: plot: '%s': %s\n", dbpath, err.msg);
+			goto out;
+		}
+		if (!has) {
+			int64_t last = results_last_run(db, &err);
+			if (last > 0)
+				fprintf(stderr, "wirelab: plot: '%s' has no run %lld (its runs are numbered up to %lld)\n",
+					dbpath, run, (long long)last);
+			else
+				fprintf(stderr, "wirelab: plot: '%s' has no run %lld (it holds no runs)\n", dbpath, run);
+			goto out;
 		}
 	}
 	char defdir[4096];
@@ -310,20 +284,19 @@ int plot_main(int argc, char **argv)
 	}
 	if (mkdir(outdir, 0777) < 0 && errno != EEXIST) {
 		fprintf(stderr, "wirelab: plot: cannot create '%s': %s\n", outdir, strerror(errno));
-		sqlite3_close(db);
-		return 1;
+		goto out;
 	}
 	char home[4096];
 	wl_home(home, sizeof(home));
 	int failed = 0;
 	int drawn = plot_figures(home, db, dbpath, "run", run, outdir, "", print_figure, NULL, &failed);
-	if (drawn < 0) {
-		sqlite3_close(db);
-		return 1;
-	}
-	sqlite3_close(db);
+	if (drawn < 0)
+		goto out;
 	if (!drawn && !failed)
 		fprintf(stderr, "wirelab: plot: run %lld has no recorded series to draw "
 			"(add record { ... } to the scenario)\n", run);
-	return failed ? 1 : 0;
+	rc = failed ? 1 : 0;
+out:
+	db_close(db, &err);
+	return rc;
 }

@@ -5,7 +5,13 @@
 
 #include <stddef.h>
 
-int plot_main(int argc, char **argv);
+struct db;
+
+/* wirelab plot FILE.db [--run N] [--out DIR]: every figure run `run` (-1:
+ * the last run) has data for, into outdir (NULL: FILE's name without
+ * .db).  The exit status: 0, or 1 after printing why (no such file or
+ * run, a figure that failed). */
+int plot_run(const char *dbpath, long long run, const char *outdir);
 
 /* Renders one template for one run into out_base.png and out_base.svg.
  * Returns 0, or -1 after printing why. */
@@ -21,12 +27,12 @@ void plot_command(char *buf, size_t n, const char *home, const char *template_pa
 
 /* Draws every analysis/KIND_*.gp template (kind "run" or "sweep") whose
  * needs-* header lines the run or sweep `id` of the open result file
- * (a sqlite3 *) satisfies, into OUTDIR/PREFIXNAME.png and .svg, calling
+ * satisfies, into OUTDIR/PREFIXNAME.png and .svg, calling
  * done() for each figure drawn.  Returns how many were drawn (failures
  * are printed and counted in *failed), or -1 without a templates folder. */
 typedef void (*plot_figure_fn)(void *arg, const char *template_name, const char *template_path,
 			       const char *out_base);
-int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const char *kind, long long id,
+int plot_figures(const char *home, struct db *db, const char *dbpath, const char *kind, long long id,
 		 const char *outdir, const char *prefix, plot_figure_fn done, void *arg, int *failed);
 
 #endif

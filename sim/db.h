@@ -39,6 +39,11 @@ struct db_queue {
  * tables it lacks); `wirelab run` removes any old file first, so a run's
  * file holds that run alone, while sweep and merge add runs to one file. */
 struct db *db_open(const char *path, struct errbuf *err);
+/* Opens an existing result file read-only (reports, plots, the sweep
+ * runner's look at a child's file: nothing is created or changed); read
+ * it through sim/results.h.  NULL with err set when it cannot be read or
+ * has no runs table. */
+struct db *db_open_read(const char *path, struct errbuf *err);
 /* Commits, builds indexes, and leaves a self-contained file (no WAL). */
 int db_close(struct db *db, struct errbuf *err);
 
