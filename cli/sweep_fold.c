@@ -4,7 +4,8 @@
  * knows; either way it gets its row in the sweeps table.  A child that
  * died of a signal is recorded with that signal, by name, in both runs
  * and sweeps (status 'interrupted' for SIGINT, SIGTERM and SIGHUP, which
- * ask a program to stop; 'error' for any other). */
+ * ask a program to stop, and for any signal while the sweep itself is
+ * being stopped; 'error' for any other). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -110,9 +111,16 @@ int sweep_fold(const struct sweep *sw, struct db *out, int64_t sweep_id, const s
 	if (!*ok) {
 		if (WIFSIGNALED(ws)) {
 			int sig = WTERMSIG(ws);
-			snprintf(error, sizeof(error), "killed by signal %d (%s)%s%s", sig,
-				 sweep_signal_name(sig, signame, sizeof(signame)), err_line[0] ? ": " : "", err_line);
-			row_status = sig == SIGINT || sig == SIGTERM || sig == SIGHUP ? "interrupted" : "error";
+			snprintf(error, sizeof(error), "killed by signal %d (%s)", sig,
+				 sweep_signal_name(sig, signame, sizeof(signame)));
+			size_t used = strlen(error);
+			if (sweep_interrupted && sig == SIGKILL)
+				snprintf(error + used, sizeof(error) - used, ": it did not stop within %d s of the sweep's %s",
+					 SWEEP_KILL_AFTER_S, sweep_signal_name(sweep_interrupted, signame, sizeof(signame)));
+			else if (err_line[0])
+				snprintf(error + used, sizeof(error) - used, ": %.1000s", err_line);
+			row_status = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sweep_interrupted
+				     ? "interrupted" : "error";
 		} else if (!exited_ok && err_line[0]) {
 			copy_text(error, sizeof(error), err_line);
 		} else if (!exited_ok) {
@@ -134,7 +142,8 @@ int sweep_fold(const struct sweep *sw, struct db *out, int64_t sweep_id, const s
 		}
 		if (!file_ok)
 			db_run_end(out, run_id, row_status, error, 0, 0, 0.0);
-		else if (WIFSIGNALED(ws) && results_run_mark(out, run_id, row_status, error, &e) < 0) {
+		else if ((WIFSIGNALED(ws) || sweep_interrupted) &&
+			 results_run_mark(out, run_id, row_status, error, &e) < 0) {
 			fprintf(stderr, "wirelab: sweep: %s\n", e.msg);
 			return -1;
 		}
