@@ -165,6 +165,21 @@ static int stats_one_run(struct db *db, struct scratch *q, const struct run_ref 
 					   stats_quantile_sorted(q->v, (size_t)n, 0.95), err);
 	}
 
+	/* application latency (tcp.reqresp's latency_ns, one sample per
+	 * response), over every app of the run */
+	n = results_series_values(db, r->run_id, "latency_ns", NULL, r->warmup_ns, RESULTS_BY_VALUE,
+				  &q->v, &q->cap, err);
+	if (n < 0)
+		return -1;
+	if (n > 0) {
+		static const struct { const char *metric; double q; } lat[] = {
+			{ "latency_p50_ns", 0.50 }, { "latency_p95_ns", 0.95 }, { "latency_p99_ns", 0.99 },
+		};
+		for (size_t i = 0; i < ARRAY_LEN(lat); i++)
+			rc |= results_run_stat_put(db, r->run_id, lat[i].metric, "",
+						   stats_quantile_sorted(q->v, (size_t)n, lat[i].q), err);
+	}
+
 	struct busiest b = { "", 0 };
 	if (results_series_keys(db, r->run_id, on_series_key, &b, err) < 0)
 		return -1;
