@@ -122,7 +122,7 @@ static bool exists(const char *dir, const char *name, const char *ext)
 	return stat(path, &st) == 0 && st.st_size > 0;
 }
 
-static void on_figure(void *arg, const char *tname, const char *tpath, const char *base)
+static void on_figure(void *arg, const char *tname, const char *tpath, const char *extra, const char *base)
 {
 	struct report *r = arg;
 	const char *name = base + strlen(r->outdir) + 1;
@@ -131,7 +131,7 @@ static void on_figure(void *arg, const char *tname, const char *tpath, const cha
 		return;
 	}
 	char cmd[16384];
-	plot_command(cmd, sizeof(cmd), r->home, tpath, r->dbpath, r->kind, r->id, base, "png");
+	plot_command(cmd, sizeof(cmd), r->home, tpath, r->dbpath, r->kind, r->id, extra, base, "png");
 	xgrow((void **)&r->into->v, &r->into->cap, r->into->n + 1, sizeof(*r->into->v));
 	r->into->v[r->into->n++] = (struct fig){ xstrdup(name), xstrdup(tname), xstrdup(cmd) };
 	copy_template(r, tname);
