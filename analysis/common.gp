@@ -22,7 +22,23 @@ sqlwords(q) = system(sprintf("sqlite3 '%s' \"%s\" | tr '\\n' ' '", db, q))
 entities(m) = sqlwords(sprintf("select distinct entity from series where run_id=%d and metric='%s' order by entity", run, m))
 # time (s) and value of one entity's series
 series(m, e) = sql(sprintf("select t_ns/1e9, value from series where run_id=%d and metric='%s' and entity='%s' order by t_ns", run, m, e))
-# the scenario's file name and parameters, for titles
-scenario = system(sprintf("sqlite3 '%s' \"select replace(scenario, rtrim(scenario, replace(scenario, '/', '')), '') || '  ' || params from runs where run_id=%d\"", db, run))
-# title(t): a figure title with the run underneath
-title(t) = sprintf("%s\n%s", t, scenario)
+# Titles: the figure's name, then the scenario's file name and the run,
+# then the run's parameters as name=value, wrapped at wrap_at characters so
+# that a long list is never cut at the canvas' edges.
+scenario = system(sprintf("sqlite3 '%s' \"select replace(scenario, rtrim(scenario, replace(scenario, '/', '')), '') from runs where run_id=%d\"", db, run))
+params = system(sprintf("sqlite3 '%s' \"select group_concat(j.key || '=' || coalesce(j.value, 'null'), ' ') from runs r, json_each(case when json_valid(r.params) then r.params else '{}' end) j where r.run_id=%d\"", db, run))
+wrap_at = 110
+wrapped = ''
+line = ''
+do for [i = 1:words(params)] {
+	w = word(params, i)
+	if (strlen(line) > 0 && strlen(line) + 2 + strlen(w) > wrap_at) {
+		wrapped = wrapped.line."\n"
+		line = w
+	} else {
+		line = strlen(line) > 0 ? line.'  '.w : w
+	}
+}
+wrapped = wrapped.line
+# title(t): a figure title with the scenario, the run and its parameters underneath
+title(t) = sprintf("%s\n%s, run %d%s", t, scenario, run, strlen(wrapped) > 0 ? "\n".wrapped : "")

@@ -25,4 +25,18 @@ sql(q) = sprintf("< sqlite3 -separator '|' '%s' \"%s\"", db, q)
 sqlwords(q) = system(sprintf("sqlite3 '%s' \"%s\" | tr '\\n' ' '", db, q))
 # the sweep's own command line, for titles
 spec = system(sprintf("sqlite3 '%s' \"select replace(spec, 'wirelab sweep ', '') from sweeps where sweep_id = %d limit 1\"", db, sweep))
-title(t) = sprintf("%s\n%s", t, spec)
+# the spec wrapped at wrap_at characters, so a long one is never cut
+wrap_at = 110
+wrapped = ''
+line = ''
+do for [i = 1:words(spec)] {
+	w = word(spec, i)
+	if (strlen(line) > 0 && strlen(line) + 1 + strlen(w) > wrap_at) {
+		wrapped = wrapped.line."\n"
+		line = w
+	} else {
+		line = strlen(line) > 0 ? line.' '.w : w
+	}
+}
+wrapped = wrapped.line
+title(t) = sprintf("%s\n%s", t, wrapped)

@@ -5,16 +5,21 @@
  *     # needs-events: traceroute        (events rows of that kind)
  *     # needs-summary: goodput_share 2  (summary rows of that metric, with
  *                                        at least 2 keys at one point)
+ * and may name the other metrics it draws beside them:
+ *     # draws: ssthresh
  * run_*.gp templates draw one run and sweep_*.gp one sweep; a template is
  * drawn when the run (or sweep) has such rows, as PNG and SVG, by calling
  *     gnuplot -e "db='FILE'; run=N; out='BASE.png'; fmt='png'; lib='analysis'" T.gp
- * (sweep=N for a sweep template), so the same command works by hand. */
+ * (sweep=N for a sweep template), so the same command works by hand.
+ * Every other metric of a run's series (application metrics such as
+ * requests_per_s and latency_ns, a scenario's own metric() rows) is drawn
+ * by the generic metric.gp, one figure per metric, metric='NAME' added to
+ * the command, into metric-NAME.png and .svg. */
 #include "analysis/plot.h"
 
 #include <dirent.h>
 #include <stdbool.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,49 +27,105 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/db.h"
+#include "sim/results.h"
+#include "sim/sim.h"
 #include "sim/util.h"
 
-static int count_rows(sqlite3 *db, const char *sql, long long id, const char *arg, int min)
+/* Metric names the templates that apply draw (needs-metric and draws). */
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static void names_add(struct names *l, const char *s)
 {
-	sqlite3_stmt *st;
-	int n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, arg, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, min);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	xgrow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(s);
+}
+
+static bool names_has(const struct names *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void names_free(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
 }
 
 /* Does the run (or sweep) have what the template says it needs?  A
- * template that names nothing is always drawn. */
-static int template_applies(sqlite3 *db, const char *path, long long id)
+ * template that names nothing is always drawn.  When it applies, the
+ * metrics it draws go into *drawn. */
+static int template_applies(struct db *db, const char *path, long long id, struct names *drawn)
 {
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;
 	char line[512];
 	int needs = 0, has = 0;
+	struct names mine = { 0 };
 	while (fgets(line, sizeof(line), f) && line[0] == '#') {
 		char what[128];
 		int min = 1;
 		if (sscanf(line, "# needs-metric: %127s", what) == 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM series WHERE run_id=?1 AND metric=?2 LIMIT 1)", id, what, 0) > 0;
+			has += results_has_series(db, id, what, NULL) > 0;
+			names_add(&mine, what);
 		} else if (sscanf(line, "# needs-events: %127s", what) == 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM events WHERE run_id=?1 AND kind=?2 LIMIT 1)", id, what, 0) > 0;
+			has += results_has_events(db, id, what, NULL) > 0;
 		} else if (sscanf(line, "# needs-summary: %127s %d", what, &min) >= 1) {
 			needs++;
-			has += count_rows(db, "SELECT count(*) FROM (SELECT 1 FROM summary WHERE sweep_id=?1 AND metric=?2"
-					  " GROUP BY point HAVING count(*) >= ?3 LIMIT 1)", id, what, min) > 0;
+			has += results_summary_max_keys(db, id, what, NULL) >= (min > 0 ? min : 1);
+		} else if (strncmp(line, "# draws:", 8) == 0) {
+			for (char *w = strtok(line + 8, " \t\r\n"); w; w = strtok(NULL, " \t\r\n"))
+				names_add(&mine, w);
 		}
 	}
 	fclose(f);
-	return needs == 0 || has == needs;
+	bool applies = needs == 0 || has == needs;
+	for (size_t i = 0; applies && i < mine.n; i++)
+		if (!names_has(drawn, mine.v[i]))
+			names_add(drawn, mine.v[i]);
+	names_free(&mine);
+	return applies;
+}
+
+/* A metric name that can go into a gnuplot string, an SQL literal and a
+ * file name as it is. */
+static bool plain_name(const char *s)
+{
+	if (!*s || strlen(s) > 100)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-", *s))
+			return false;
+	return true;
+}
+
+struct generic {
+	struct names *drawn, todo;
+};
+
+static int on_series_key(void *arg, const char *metric, const char *entity, int64_t n)
+{
+	struct generic *g = arg;
+	(void)entity;
+	(void)n;
+	if (names_has(g->drawn, metric) || names_has(&g->todo, metric))
+		return 0;
+	if (!plain_name(metric))
+		fprintf(stderr, "wirelab: plot: note: metric '%s' is not drawn (its name has characters"
+			" other than letters, digits and _ . : -)\n", metric);
+	else
+		names_add(&g->todo, metric);
+	return 0;
 }
 
 static pid_t start_gnuplot(const char *expr, const char *template_path)
@@ -86,6 +147,7 @@ static pid_t start_gnuplot(const char *expr, const char *template_path)
 /* One figure: a template drawn into base.png and base.svg. */
 struct plot_task {
 	char *tname, *tpath, *base;
+	char *extra;       /* more gnuplot assignments ("metric='x'; "), or "" */
 	pid_t pid[2];      /* the running gnuplot per format; 0 when not running */
 	int done, failed;  /* formats finished, and of those failed */
 };
@@ -108,8 +170,8 @@ static void run_tasks(const char *home, const char *db, const char *var, long lo
 			struct plot_task *k = &t[next / 2];
 			int f = next % 2;
 			char expr[8192];
-			snprintf(expr, sizeof(expr), "db='%s'; %s=%lld; out='%s.%s'; fmt='%s'; lib='%s/analysis'",
-				 db, var, id, k->base, plot_fmts[f], plot_fmts[f], home);
+			snprintf(expr, sizeof(expr), "db='%s'; %s=%lld; %sout='%s.%s'; fmt='%s'; lib='%s/analysis'",
+				 db, var, id, k->extra, k->base, plot_fmts[f], plot_fmts[f], home);
 			k->pid[f] = start_gnuplot(expr, k->tpath);
 			if (k->pid[f] < 0) {
 				k->pid[f] = 0;
@@ -144,17 +206,11 @@ static void run_tasks(const char *home, const char *db, const char *var, long lo
 	}
 }
 
-int plot_template(const char *home, const char *template_path, const char *db,
-		  long long run, const char *out_base)
-{
-	return plot_template_for(home, template_path, db, "run", run, out_base);
-}
-
 void plot_command(char *buf, size_t n, const char *home, const char *template_path, const char *db,
-		  const char *var, long long id, const char *out_base, const char *fmt)
+		  const char *var, long long id, const char *extra, const char *out_base, const char *fmt)
 {
-	snprintf(buf, n, "gnuplot -e \"db='%s'; %s=%lld; out='%s.%s'; fmt='%s'; lib='%s/analysis'\" %s",
-		 db, var, id, out_base, fmt, fmt, home, template_path);
+	snprintf(buf, n, "gnuplot -e \"db='%s'; %s=%lld; %sout='%s.%s'; fmt='%s'; lib='%s/analysis'\" %s",
+		 db, var, id, extra, out_base, fmt, fmt, home, template_path);
 }
 
 static bool quote_free(const char *home, const char *db, const char *out)
@@ -166,25 +222,14 @@ static bool quote_free(const char *home, const char *db, const char *out)
 	return true;
 }
 
-int plot_template_for(const char *home, const char *template_path, const char *db,
-		      const char *var, long long id, const char *out_base)
-{
-	if (!quote_free(home, db, out_base))
-		return -1;
-	struct plot_task t = { NULL, (char *)template_path, (char *)out_base, { 0, 0 }, 0, 0 };
-	run_tasks(home, db, var, id, &t, 1, 2);
-	return t.failed || t.done != 2 ? -1 : 0;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const char *kind, long long id,
+int plot_figures(const char *home, struct db *db, const char *dbpath, const char *kind, long long id,
 		 const char *outdir, const char *prefix, plot_figure_fn done, void *arg, int *failed)
 {
-	sqlite3 *db = sqlite_db;
 	char adir[4200];
 	snprintf(adir, sizeof(adir), "%s/analysis", home);
 	if (!quote_free(home, dbpath, outdir))
@@ -208,20 +253,38 @@ int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const ch
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof(names[0]), cmp_str);
+	struct names covered = { 0 };
 	struct plot_task *tasks = xcalloc((size_t)n + 1, sizeof(*tasks));
 	int ntasks = 0;
 	for (int i = 0; i < n; i++) {
 		char tpath[8400], base[8400];
 		snprintf(tpath, sizeof(tpath), "%s/%s", adir, names[i]);
-		if (template_applies(db, tpath, id)) {
+		if (template_applies(db, tpath, id, &covered)) {
 			/* run_cwnd.gp -> OUTDIR/PREFIXcwnd */
 			snprintf(base, sizeof(base), "%s/%s%.*s", outdir, prefix,
 				 (int)(strlen(names[i]) - klen - 4), names[i] + klen + 1);
-			tasks[ntasks++] = (struct plot_task){ names[i], xstrdup(tpath), xstrdup(base), { 0, 0 }, 0, 0 };
+			tasks[ntasks++] = (struct plot_task){ names[i], xstrdup(tpath), xstrdup(base), xstrdup(""),
+							      { 0, 0 }, 0, 0 };
 		} else {
 			free(names[i]);
 		}
 	}
+	/* every other metric of a run: the generic template, one figure each */
+	struct generic g = { &covered, { 0 } };
+	if (strcmp(kind, "run") == 0)
+		results_series_keys(db, id, on_series_key, &g, NULL);
+	if (g.todo.n)
+		tasks = xrealloc(tasks, ((size_t)ntasks + g.todo.n + 1) * sizeof(*tasks));
+	for (size_t i = 0; i < g.todo.n; i++) {
+		char tpath[8400], base[8400], extra[160];
+		snprintf(tpath, sizeof(tpath), "%s/metric.gp", adir);
+		snprintf(base, sizeof(base), "%s/%smetric-%s", outdir, prefix, g.todo.v[i]);
+		snprintf(extra, sizeof(extra), "metric='%s'; ", g.todo.v[i]);
+		tasks[ntasks++] = (struct plot_task){ xstrdup("metric.gp"), xstrdup(tpath), xstrdup(base),
+						      xstrdup(extra), { 0, 0 }, 0, 0 };
+	}
+	names_free(&g.todo);
+	names_free(&covered);
 	run_tasks(home, dbpath, kind, id, tasks, ntasks, plot_parallelism());
 	int drawn = 0;
 	for (int i = 0; i < ntasks; i++) {
@@ -230,8 +293,9 @@ int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const ch
 		} else {
 			drawn++;
 			if (done)
-				done(arg, tasks[i].tname, tasks[i].tpath, tasks[i].base);
+				done(arg, tasks[i].tname, tasks[i].tpath, tasks[i].extra, tasks[i].base);
 		}
+		free(tasks[i].extra);
 		free(tasks[i].tname);
 		free(tasks[i].tpath);
 		free(tasks[i].base);
@@ -240,62 +304,53 @@ int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const ch
 	return drawn;
 }
 
-static void print_figure(void *arg, const char *name, const char *template_path, const char *base)
+static void print_figure(void *arg, const char *name, const char *template_path, const char *extra,
+			 const char *base)
 {
 	(void)arg;
 	(void)name;
 	(void)template_path;
+	(void)extra;
 	printf("%s.png %s.svg\n", base, base);
 }
 
-int plot_main(int argc, char **argv)
+int plot_run(const char *dbpath, long long run, const char *outdir)
 {
-	const char *dbpath = NULL, *outdir = NULL;
-	long long run = -1;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
-			char *end;
-			run = strtoll(argv[++i], &end, 10);
-			if (*end || run < 1) {
-				fprintf(stderr, "wirelab: plot: --run needs a run number\n");
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "wirelab: plot: unknown option '%s'\n", argv[i]);
-			return 2;
-		} else if (!dbpath) {
-			dbpath = argv[i];
-		} else {
-			fprintf(stderr, "wirelab: plot: one result file at a time\n");
-			return 2;
-		}
-	}
-	if (!dbpath) {
-		fprintf(stderr, "wirelab: plot: which result file? e.g. wirelab plot results.db\n");
-		return 2;
-	}
-	sqlite3 *db;
-	if (access(dbpath, R_OK) < 0 ||
-	    sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wirelab: plot: cannot read result file '%s'\n", dbpath);
+	struct errbuf err;
+	if (access(dbpath, R_OK) < 0) {
+		fprintf(stderr, "wirelab: plot: cannot read result file '%s': %s\n", dbpath, strerror(errno));
 		return 1;
 	}
-	sqlite3_stmt *st;
+	struct db *db = db_open_read(dbpath, &err);
+	if (!db) {
+		fprintf(stderr, "wirelab: plot: %s\n", err.msg);
+		return 1;
+	}
+	int rc = 1;
 	if (run < 0) {
-		if (sqlite3_prepare_v2(db, "SELECT max(run_id) FROM runs", -1, &st, NULL) != SQLITE_OK) {
-			fprintf(stderr, "wirelab: plot: '%s' is not a wirelab result file\n", dbpath);
-			sqlite3_close(db);
-			return 1;
-		}
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			run = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		run = results_last_run(db, &err);
 		if (run < 0) {
+			fprintf(stderr, "wirelab: plot: '%s': %s\n", dbpath, err.msg);
+			goto out;
+		}
+		if (run == 0) {
 			fprintf(stderr, "wirelab: plot: '%s' holds no runs\n", dbpath);
-			sqlite3_close(db);
-			return 1;
+			goto out;
+		}
+	} else {
+		int has = results_run_exists(db, run, &err);
+		if (has < 0) {
+			fprintf(stderr, "wirelab: plot: '%s': %s\n", dbpath, err.msg);
+			goto out;
+		}
+		if (!has) {
+			int64_t last = results_last_run(db, &err);
+			if (last > 0)
+				fprintf(stderr, "wirelab: plot: '%s' has no run %lld (its runs are numbered up to %lld)\n",
+					dbpath, run, (long long)last);
+			else
+				fprintf(stderr, "wirelab: plot: '%s' has no run %lld (it holds no runs)\n", dbpath, run);
+			goto out;
 		}
 	}
 	char defdir[4096];
@@ -310,20 +365,19 @@ int plot_main(int argc, char **argv)
 	}
 	if (mkdir(outdir, 0777) < 0 && errno != EEXIST) {
 		fprintf(stderr, "wirelab: plot: cannot create '%s': %s\n", outdir, strerror(errno));
-		sqlite3_close(db);
-		return 1;
+		goto out;
 	}
 	char home[4096];
 	wl_home(home, sizeof(home));
 	int failed = 0;
 	int drawn = plot_figures(home, db, dbpath, "run", run, outdir, "", print_figure, NULL, &failed);
-	if (drawn < 0) {
-		sqlite3_close(db);
-		return 1;
-	}
-	sqlite3_close(db);
+	if (drawn < 0)
+		goto out;
 	if (!drawn && !failed)
 		fprintf(stderr, "wirelab: plot: run %lld has no recorded series to draw "
 			"(add record { ... } to the scenario)\n", run);
-	return failed ? 1 : 0;
+	rc = failed ? 1 : 0;
+out:
+	db_close(db, &err);
+	return rc;
 }

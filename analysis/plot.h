@@ -5,28 +5,29 @@
 
 #include <stddef.h>
 
-int plot_main(int argc, char **argv);
+struct db;
 
-/* Renders one template for one run into out_base.png and out_base.svg.
- * Returns 0, or -1 after printing why. */
-int plot_template(const char *home, const char *template_path, const char *db,
-		  long long run, const char *out_base);
-/* The same for any template: var is "run" or "sweep", the gnuplot
- * variable that receives id. */
-int plot_template_for(const char *home, const char *template_path, const char *db,
-		      const char *var, long long id, const char *out_base);
-/* The gnuplot command plot_template_for runs for one format, for people. */
+/* wirelab plot FILE.db [--run N] [--out DIR]: every figure run `run` (-1:
+ * the last run) has data for, into outdir (NULL: FILE's name without
+ * .db).  The exit status: 0, or 1 after printing why (no such file or
+ * run, a figure that failed). */
+int plot_run(const char *dbpath, long long run, const char *outdir);
+
+/* The gnuplot command that draws one figure in one format, for people:
+ * var is "run" or "sweep", the gnuplot variable that receives id; extra
+ * more assignments ("metric='x'; ") or "". */
 void plot_command(char *buf, size_t n, const char *home, const char *template_path, const char *db,
-		  const char *var, long long id, const char *out_base, const char *fmt);
+		  const char *var, long long id, const char *extra, const char *out_base, const char *fmt);
 
 /* Draws every analysis/KIND_*.gp template (kind "run" or "sweep") whose
  * needs-* header lines the run or sweep `id` of the open result file
- * (a sqlite3 *) satisfies, into OUTDIR/PREFIXNAME.png and .svg, calling
+ * satisfies, into OUTDIR/PREFIXNAME.png and .svg, and for a run every
+ * other metric of its series with metric.gp into OUTDIR/PREFIXmetric-M, calling
  * done() for each figure drawn.  Returns how many were drawn (failures
  * are printed and counted in *failed), or -1 without a templates folder. */
 typedef void (*plot_figure_fn)(void *arg, const char *template_name, const char *template_path,
-			       const char *out_base);
-int plot_figures(const char *home, void *sqlite_db, const char *dbpath, const char *kind, long long id,
+			       const char *extra, const char *out_base);
+int plot_figures(const char *home, struct db *db, const char *dbpath, const char *kind, long long id,
 		 const char *outdir, const char *prefix, plot_figure_fn done, void *arg, int *failed);
 
 #endif

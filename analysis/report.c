@@ -16,7 +16,7 @@
 #include "analysis/report.h"
 
 #include <errno.h>
-#include <sqlite3.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "sim/db.h"
+#include "sim/results.h"
 #include "analysis/plot.h"
 #include "sim/sim.h"
 #include "analysis/stats.h"
@@ -56,20 +57,14 @@ struct run_row {
 struct report {
 	const char *dbpath, *outdir;
 	char home[4096];
-	sqlite3 *h;
+	struct db *h;
 	struct run_row *runs;
-	size_t nruns;
+	size_t nruns, cap;
 	int failed_figs;
 	const char *kind;      /* for the figure callback: "run" or "sweep" */
 	int64_t id;
 	struct figs *into;
 };
-
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	return xstrdup(s ? (const char *)s : "");
-}
 
 /* ---- HTML ---- */
 
@@ -127,7 +122,7 @@ static bool exists(const char *dir, const char *name, const char *ext)
 	return stat(path, &st) == 0 && st.st_size > 0;
 }
 
-static void on_figure(void *arg, const char *tname, const char *tpath, const char *base)
+static void on_figure(void *arg, const char *tname, const char *tpath, const char *extra, const char *base)
 {
 	struct report *r = arg;
 	const char *name = base + strlen(r->outdir) + 1;
@@ -136,7 +131,7 @@ static void on_figure(void *arg, const char *tname, const char *tpath, const cha
 		return;
 	}
 	char cmd[16384];
-	plot_command(cmd, sizeof(cmd), r->home, tpath, r->dbpath, r->kind, r->id, base, "png");
+	plot_command(cmd, sizeof(cmd), r->home, tpath, r->dbpath, r->kind, r->id, extra, base, "png");
 	xgrow((void **)&r->into->v, &r->into->cap, r->into->n + 1, sizeof(*r->into->v));
 	r->into->v[r->into->n++] = (struct fig){ xstrdup(name), xstrdup(tname), xstrdup(cmd) };
 	copy_template(r, tname);
@@ -203,34 +198,32 @@ static void write_value(FILE *f, const char *metric, double v)
 		fprintf(f, "%g", v);
 }
 
+static int on_summary(void *arg, const struct results_summary *u)
+{
+	FILE *f = arg;
+	fprintf(f, "<tr><td><code>");
+	esc(f, u->point);
+	fprintf(f, "</code></td><td>");
+	esc(f, u->metric);
+	fprintf(f, "</td><td>");
+	esc(f, u->key);
+	fprintf(f, "</td><td class=n>%lld</td><td class=n>", (long long)u->n);
+	write_value(f, u->metric, u->mean);
+	fprintf(f, "</td><td class=n>");
+	if (isnan(u->ci95))
+		fprintf(f, "&ndash;");
+	else
+		write_value(f, u->metric, u->ci95);
+	fprintf(f, "</td></tr>\n");
+	return 0;
+}
+
 static void write_summary(FILE *f, const struct report *r, int64_t sweep)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(r->h, "SELECT point, metric, key, n, mean, ci95 FROM summary"
-			       " WHERE sweep_id = ?1 ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, sweep);
 	fprintf(f, "<table><tr><th>point</th><th>metric</th><th>key</th><th>n</th><th>mean</th>"
 		   "<th>&plusmn; 95 %% CI</th></tr>\n");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *metric = (const char *)sqlite3_column_text(st, 1);
-		fprintf(f, "<tr><td><code>");
-		esc(f, (const char *)sqlite3_column_text(st, 0));
-		fprintf(f, "</code></td><td>");
-		esc(f, metric);
-		fprintf(f, "</td><td>");
-		esc(f, (const char *)sqlite3_column_text(st, 2));
-		fprintf(f, "</td><td class=n>%d</td><td class=n>", sqlite3_column_int(st, 3));
-		write_value(f, metric ? metric : "", sqlite3_column_double(st, 4));
-		fprintf(f, "</td><td class=n>");
-		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
-			fprintf(f, "&ndash;");
-		else
-			write_value(f, metric ? metric : "", sqlite3_column_double(st, 5));
-		fprintf(f, "</td></tr>\n");
-	}
+	results_summary(r->h, sweep, on_summary, f, NULL);
 	fprintf(f, "</table>\n");
-	sqlite3_finalize(st);
 }
 
 static const char *base_name(const char *path)
@@ -276,40 +269,31 @@ static void write_runs_table(FILE *f, const struct report *r)
 
 /* ---- collecting ---- */
 
+static int on_run(void *arg, const struct results_run *x)
+{
+	struct report *r = arg;
+	xgrow((void **)&r->runs, &r->cap, r->nruns + 1, sizeof(*r->runs));
+	struct run_row *u = &r->runs[r->nruns++];
+	*u = (struct run_row){
+		.run_id = x->run_id, .seed = x->seed, .sweep_id = x->sweep_id, .rep = x->rep,
+		.scenario = xstrdup(x->scenario), .params = xstrdup(x->params), .status = xstrdup(x->status),
+		.error = xstrdup(x->error), .point = xstrdup(x->point),
+	};
+	return 0;
+}
+
 static int load_runs(struct report *r)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(r->h,
-			       "SELECT r.run_id, r.scenario, r.params, r.seed, coalesce(r.status, '?'), r.error,"
-			       "  s.sweep_id, s.point, s.rep, s.status,"
-			       "  (SELECT value FROM run_stats WHERE run_id = r.run_id AND metric = 'goodput_bps' AND key = ''),"
-			       "  (SELECT value FROM run_stats WHERE run_id = r.run_id AND metric = 'ping_rtt_p95_ns' AND key = '')"
-			       " FROM runs r LEFT JOIN sweeps s ON s.run_id = r.run_id ORDER BY r.run_id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wirelab: report: '%s' is not a wirelab result file (%s)\n", r->dbpath,
-			sqlite3_errmsg(r->h));
+	struct errbuf err;
+	if (results_runs(r->h, 0, on_run, r, &err) < 0) {
+		fprintf(stderr, "wirelab: report: '%s': %s\n", r->dbpath, err.msg);
 		return -1;
 	}
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		xgrow((void **)&r->runs, &cap, r->nruns + 1, sizeof(*r->runs));
-		struct run_row *u = &r->runs[r->nruns++];
-		*u = (struct run_row){ 0 };
-		u->run_id = sqlite3_column_int64(st, 0);
-		u->scenario = dup_col(st, 1);
-		u->params = dup_col(st, 2);
-		u->seed = sqlite3_column_int64(st, 3);
-		u->status = dup_col(st, 4);
-		u->error = dup_col(st, 5);
-		u->sweep_id = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 6);
-		u->point = dup_col(st, 7);
-		u->rep = sqlite3_column_int64(st, 8);
-		u->has_goodput = sqlite3_column_type(st, 10) != SQLITE_NULL;
-		u->goodput_bps = sqlite3_column_double(st, 10);
-		u->has_p95 = sqlite3_column_type(st, 11) != SQLITE_NULL;
-		u->p95_ns = sqlite3_column_double(st, 11);
+	for (size_t i = 0; i < r->nruns; i++) {
+		struct run_row *u = &r->runs[i];
+		u->has_goodput = results_run_stat(r->h, u->run_id, "goodput_bps", "", &u->goodput_bps, NULL) > 0;
+		u->has_p95 = results_run_stat(r->h, u->run_id, "ping_rtt_p95_ns", "", &u->p95_ns, NULL) > 0;
 	}
-	sqlite3_finalize(st);
 	return 0;
 }
 
@@ -378,18 +362,13 @@ static int write_index(struct report *r, const char *why, struct figs *sweep_fig
 	write_runs_table(f, r);
 
 	for (size_t s = 0; s < nsweeps; s++) {
-		sqlite3_stmt *st;
+		struct results_sweep_info info;
 		fprintf(f, "<h2>Sweep %lld</h2>\n", (long long)sweeps[s]);
-		if (sqlite3_prepare_v2(r->h, "SELECT min(spec), count(*), count(DISTINCT point),"
-				       " sum(status = 'ok') FROM sweeps WHERE sweep_id = ?1", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, sweeps[s]);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				fprintf(f, "<p><code>");
-				esc(f, (const char *)sqlite3_column_text(st, 0));
-				fprintf(f, "</code><br>%d runs at %d points, %d ok.</p>\n", sqlite3_column_int(st, 1),
-					sqlite3_column_int(st, 2), sqlite3_column_int(st, 3));
-			}
-			sqlite3_finalize(st);
+		if (results_sweep_info(r->h, sweeps[s], &info, NULL) == 0) {
+			fprintf(f, "<p><code>");
+			esc(f, info.spec);
+			fprintf(f, "</code><br>%lld runs at %lld points, %lld ok.</p>\n", (long long)info.nruns,
+				(long long)info.npoints, (long long)info.nok);
 		}
 		write_figs(f, r, &sweep_figs[s]);
 		fprintf(f, "<h3>Summary</h3>\n<p class=note>Per point: the mean of each metric over "
@@ -433,32 +412,9 @@ static void free_figs(struct figs *g)
 	free(g->v);
 }
 
-static int report_usage(const char *fmt, const char *arg)
+int report_write(const char *dbpath, const char *outdir)
 {
-	fprintf(stderr, "wirelab: report: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: wirelab report FILE.db [--out DIR]\n");
-	return 2;
-}
-
-int report_main(int argc, char **argv)
-{
-	struct report r = { 0 };
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "-o") == 0) {
-			if (i + 1 >= argc)
-				return report_usage("%s needs a folder", argv[i]);
-			r.outdir = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return report_usage("unknown option '%s'", argv[i]);
-		} else if (!r.dbpath) {
-			r.dbpath = argv[i];
-		} else {
-			return report_usage("one result file at a time (got a second: '%s')", argv[i]);
-		}
-	}
-	if (!r.dbpath)
-		return report_usage("%s", "which result file? e.g. wirelab report sweep.db --out report");
+	struct report r = { .dbpath = dbpath, .outdir = outdir };
 	if (access(r.dbpath, R_OK) < 0) {
 		fprintf(stderr, "wirelab: report: cannot read result file '%s': %s\n", r.dbpath, strerror(errno));
 		return 1;
@@ -475,27 +431,20 @@ int report_main(int argc, char **argv)
 		fprintf(stderr, "wirelab: report: file names with a ' are not supported\n");
 		return 1;
 	}
-	if (sqlite3_open_v2(r.dbpath, &r.h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wirelab: report: cannot read result file '%s': %s\n", r.dbpath, sqlite3_errmsg(r.h));
-		sqlite3_close(r.h);
-		return 1;
-	}
 	int rc = 1;
 	struct figs *sweep_figs = NULL;
 	int64_t *sweeps = NULL;
-	size_t nsweeps = 0, scap = 0;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(r.h, "SELECT run_id FROM runs LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wirelab: report: '%s' is not a wirelab result file (%s)\n", r.dbpath,
-			sqlite3_errmsg(r.h));
+	size_t nsweeps = 0;
+	struct errbuf err;
+	r.h = db_open_read(r.dbpath, &err);
+	if (!r.h) {
+		fprintf(stderr, "wirelab: report: %s\n", err.msg);
 		goto out;
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(r.h);
+	db_close(r.h, &err);
 	r.h = NULL;
 
 	/* the statistics, fresh: they are derived from the other tables */
-	struct errbuf err;
 	struct db *db = db_open(r.dbpath, &err);
 	if (!db || stats_update(db, &err) < 0) {
 		fprintf(stderr, "wirelab: report: cannot update the statistics of '%s': %s\n", r.dbpath, err.msg);
@@ -506,7 +455,12 @@ int report_main(int argc, char **argv)
 		fprintf(stderr, "wirelab: report: %s\n", err.msg);
 		goto out;
 	}
-	if (sqlite3_open_v2(r.dbpath, &r.h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK || load_runs(&r) < 0)
+	r.h = db_open_read(r.dbpath, &err);
+	if (!r.h) {
+		fprintf(stderr, "wirelab: report: %s\n", err.msg);
+		goto out;
+	}
+	if (load_runs(&r) < 0)
 		goto out;
 
 	char sub[8400];
@@ -519,13 +473,12 @@ int report_main(int argc, char **argv)
 	copy_template(&r, "common.gp");
 	copy_template(&r, "common_sweep.gp");
 
-	if (sqlite3_prepare_v2(r.h, "SELECT DISTINCT sweep_id FROM sweeps ORDER BY 1", -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			xgrow((void **)&sweeps, &scap, nsweeps + 1, sizeof(*sweeps));
-			sweeps[nsweeps++] = sqlite3_column_int64(st, 0);
-		}
-		sqlite3_finalize(st);
+	long ns = results_sweep_ids(r.h, &sweeps, &err);
+	if (ns < 0) {
+		fprintf(stderr, "wirelab: report: %s\n", err.msg);
+		goto out;
 	}
+	nsweeps = (size_t)ns;
 	sweep_figs = xcalloc(nsweeps + 1, sizeof(*sweep_figs));
 	for (size_t s = 0; s < nsweeps; s++)
 		draw(&r, "sweep", sweeps[s], &sweep_figs[s]);
@@ -562,6 +515,7 @@ out:
 		free_figs(&u->figs);
 	}
 	free(r.runs);
-	sqlite3_close(r.h);
+	if (r.h)
+		db_close(r.h, &err);
 	return rc;
 }

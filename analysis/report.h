@@ -3,6 +3,9 @@
 #ifndef WL_REPORT_H
 #define WL_REPORT_H
 
-int report_main(int argc, char **argv);
+/* wirelab report FILE.db [--out DIR]: recomputes the statistics and
+ * writes outdir/index.html (outdir NULL: FILE's name without .db, plus
+ * -report).  The exit status: 0, or 1 after printing why. */
+int report_write(const char *dbpath, const char *outdir);
 
 #endif

@@ -2,6 +2,7 @@
 # bandwidth estimate (thick) and its pacing rate (thin: the gain cycle's
 # 1.25 and 0.75 phases show as steps above and below the estimate).
 # needs-metric: cc_bw
+# draws: pacing_rate
 load lib.'/common.gp'
 set title title('Bandwidth estimate and pacing rate') noenhanced font ',10'
 set xlabel 'time (s)'

@@ -1,5 +1,6 @@
 # Congestion window over time, one line per TCP flow (and ssthresh dashed).
 # needs-metric: cwnd
+# draws: ssthresh
 load lib.'/common.gp'
 set title title('Congestion window') noenhanced font ',10'
 set xlabel 'time (s)'

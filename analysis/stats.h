@@ -14,6 +14,10 @@
  *   goodput_share    cc    goodput_cc_bps / goodput_bps (0..1)
  *   ping_rtt_p50_ns  ''    median of the series 'ping_rtt_ns' (every ping)
  *   ping_rtt_p95_ns  ''    95th percentile of the same
+ *   latency_p50_ns   ''    median of the series 'latency_ns' (every response
+ *                          of every request-response app: tcp.reqresp)
+ *   latency_p95_ns   ''    95th percentile of the same
+ *   latency_p99_ns   ''    99th percentile of the same
  *   sojourn_mean_ns  queue mean of the series 'sojourn_ns' of the queue with
  *                          the most samples (the bottleneck)
  *
@@ -22,8 +26,12 @@
  * with t_ns < warmup are left out.  Goodput needs no such cut: scenarios
  * measure flows.goodput_bps from their warm-up themselves.
  *
- * Percentiles interpolate between order statistics as R's default (type 7)
- * and GSL's gsl_stats_quantile_from_sorted_data do.  A summary row's mean
+ * Percentiles interpolate between order statistics as R's default (type 7,
+ * Hyndman and Fan 1996, "Sample quantiles in statistical packages", The
+ * American Statistician 50(4)) and GSL's gsl_stats_quantile_from_sorted_data
+ * (GSL manual, "Median and Percentiles") do: of n sorted samples x[0..n-1],
+ * the p-quantile is x[i] + (h - i) (x[i+1] - x[i]) with h = (n - 1) p and
+ * i = floor(h).  A summary row's mean
  * is the sample mean of the point's n successful replications and ci95 the
  * half-width of the two-sided 95 % Student's t interval,
  * t(0.975, n-1) * s / sqrt(n), with s the sample standard deviation; NULL

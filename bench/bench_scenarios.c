@@ -14,7 +14,6 @@
  *
  * Run from the top of the source tree (bench/run.sh does); an argument
  * runs only the scenarios whose name contains it. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "sim/db.h"
+#include "sim/results.h"
+#include "sim/sim.h"
 
 struct scenario {
 	const char *name;
@@ -41,6 +44,20 @@ static double now_s(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The figures of the run a benchmark wrote, read through the result
+ * store's API (sim/results.h). */
+struct last_run {
+	int64_t sim_ns, events;
+	double wall_s;
+};
+
+static int on_last_run(void *arg, const struct results_run *r)
+{
+	struct last_run *l = arg;
+	*l = (struct last_run){ r->sim_ns, r->events, r->wall_s };
+	return 0;
 }
 
 /* Runs one scenario; 0 on success. */
@@ -85,20 +102,16 @@ static int run(const struct scenario *sc)
 		return 1;
 	}
 
-	sqlite3 *h;
-	sqlite3_stmt *q;
 	double sim_s = 0, events = 0, run_s = 0;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, "select sim_ns / 1e9, events, wall_s from runs order by run_id desc limit 1",
-			       -1, &q, NULL) == SQLITE_OK) {
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			sim_s = sqlite3_column_double(q, 0);
-			events = sqlite3_column_double(q, 1);
-			run_s = sqlite3_column_double(q, 2);
-		}
-		sqlite3_finalize(q);
+	struct errbuf err;
+	struct db *h = db_open_read(db, &err);
+	struct last_run lr = { 0 };
+	if (h && results_runs(h, results_last_run(h, &err), on_last_run, &lr, &err) == 0) {
+		sim_s = (double)lr.sim_ns / 1e9;
+		events = (double)lr.events;
+		run_s = lr.wall_s;
 	}
-	sqlite3_close(h);
+	db_close(h, &err);
 	unlink(db);
 	printf("  wall (whole process)    %9.3f s\n", wall);
 	printf("  simulated               %9.1f s\n", sim_s);

@@ -18,11 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/analysis_cmds.h"
 #include "cli/host.h"
-#include "analysis/merge.h"
-#include "analysis/plot.h"
-#include "analysis/report.h"
 #include "cli/sweep.h"
+#include "cli/usage.h"
 
 extern const struct host_module queue_module, net_module, tcp_module, apps_module;
 
@@ -70,14 +69,6 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 on success, 1 if a run failed, 2 for a usage error.\n"
 	"Documentation: README.md, docs/sweeps.md.\n";
-
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "wirelab: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(see wirelab --help)\n");
-	return 2;
-}
 
 static int parse_u64(const char *s, uint64_t *out)
 {

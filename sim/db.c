@@ -69,6 +69,7 @@ struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_COUNT];
 	bool in_tx;
+	bool readonly;   /* db_open_read: no schema, no writes, no indexes */
 	int pending;
 	char error[512]; /* first failure */
 	void (*on_error)(void *arg, const char *msg);
@@ -213,6 +214,33 @@ fail:
 	return NULL;
 }
 
+struct db *db_open_read(const char *path, struct errbuf *err)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db) {
+		err_set(err, "out of memory");
+		return NULL;
+	}
+	db->readonly = true;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		err_set(err, "cannot read result file '%s': %s", path,
+			db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->h, "SELECT run_id FROM runs LIMIT 1", -1, &st, NULL) != SQLITE_OK) {
+		err_set(err, "'%s' is not a wirelab result file (%s)", path, sqlite3_errmsg(db->h));
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return db;
+fail:
+	sqlite3_close(db->h);
+	free(db);
+	return NULL;
+}
+
 int db_index(struct db *db)
 {
 	db_flush(db);
@@ -237,8 +265,10 @@ int db_close(struct db *db, struct errbuf *err)
 	db_flush(db);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->st[i]);
-	exec(db, indexes);
-	exec(db, "PRAGMA journal_mode=DELETE");
+	if (!db->readonly) {
+		exec(db, indexes);
+		exec(db, "PRAGMA journal_mode=DELETE");
+	}
 	int rc = db->error[0] ? -1 : 0;
 	if (rc)
 		err_set(err, "result file: %s", db->error);

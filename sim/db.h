@@ -50,6 +50,11 @@ int db_check_replaceable(const char *path, struct errbuf *err);
  * status.  Also sets aside 32 KiB of WAL space for that last write (the
  * file's content is unchanged). */
 void db_on_error(struct db *db, void (*fn)(void *arg, const char *msg), void *arg);
+/* Opens an existing result file read-only (reports, plots, the sweep
+ * runner's look at a child's file: nothing is created or changed); read
+ * it through sim/results.h.  NULL with err set when it cannot be read or
+ * has no runs table. */
+struct db *db_open_read(const char *path, struct errbuf *err);
 /* Commits, builds indexes, and leaves a self-contained file (no WAL). */
 int db_close(struct db *db, struct errbuf *err);
 
