@@ -1001,11 +1001,12 @@ static int l_units_parse(lua_State *L)
 static int l_units_fmt(lua_State *L)
 {
 	enum unit_kind k = (enum unit_kind)lua_tointeger(L, lua_upvalueindex(1));
-	lua_Integer v;
+	int64_t v;
 	if (lua_isinteger(L, 1))
 		v = lua_tointeger(L, 1);
-	else
-		v = (lua_Integer)(luaL_checknumber(L, 1) + 0.5);
+	else if (units_round(luaL_checknumber(L, 1), &v) < 0)
+		return host_error(L, "units.%s: expected a finite number of %s, got %s", units_kind_name(k),
+				  k == UNIT_RATE ? "bit/s" : k == UNIT_SIZE ? "bytes" : "ns", value_repr(L, 1));
 	if (v < 0 && k != UNIT_DURATION)
 		return host_error(L, "a %s cannot be negative (got %lld)", units_kind_name(k), (long long)v);
 	char buf[64];
