@@ -84,7 +84,7 @@ static void tr_probe_hop(struct traceroute *t)
 		/* 32 bytes of data, as Linux traceroute's default 60-byte packet */
 		udp_send(t->sock, t->cfg.to, probe_port(t, t->ttl, i), 32, NULL, (uint8_t)t->ttl);
 	}
-	timer_arm(s, &t->wait, s->now + t->cfg.wait);
+	timer_arm(s, &t->wait, simtime_add_sat(s->now, t->cfg.wait));
 }
 
 static void tr_icmp(struct udp_sock *us, const struct packet *icmp, void *ctx)
