@@ -30,7 +30,7 @@ static void push_app(lua_State *L, struct app *a)
 
 static struct app *checkapp(lua_State *L, const char *method)
 {
-	return net_lua_checkself(L, APP_MT, "app", method);
+	return net_lua_checkself(L, APP_MT, "an app", method);
 }
 
 /* name = "..." fits the app's entity name, or is refused (not cut). */

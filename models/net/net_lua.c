@@ -153,10 +153,14 @@ simtime_t net_lua_get_time(lua_State *L, int tbl, const char *what, const char *
 void *net_lua_checkself(lua_State *L, const char *mt, const char *kind, const char *method)
 {
 	void **ud = luaL_testudata(L, 1, mt);
-	if (!ud)
-		host_error(L, "%s: a method of a %s: call it with a colon, as x:%s(...) (self is %s)", method,
-			   kind, method, lua_isnone(L, 1) ? "missing" : luaL_typename(L, 1));
-	return *ud;
+	if (ud)
+		return *ud;
+	const char *got = "nothing";
+	if (!lua_isnone(L, 1))
+		got = luaL_getmetafield(L, 1, "__name") == LUA_TSTRING ? lua_tostring(L, -1)
+									 : luaL_typename(L, 1);
+	return host_error(L, "%s: a method of %s, to call with a colon, as x:%s(...) (self is %s)", method,
+			  kind, method, got), NULL;
 }
 
 /* ---- node "name" / router "name" ---- */
@@ -187,7 +191,7 @@ static int l_router(lua_State *L) { return new_node(L, true); }
 
 static struct node *checknode_self(lua_State *L, const char *method)
 {
-	return net_lua_checkself(L, NODE_MT, "node", method);
+	return net_lua_checkself(L, NODE_MT, "a node", method);
 }
 
 static int node_index(lua_State *L)
@@ -298,7 +302,7 @@ static int node_routes(lua_State *L)
 
 static struct link *checklink(lua_State *L, const char *method)
 {
-	return net_lua_checkself(L, LINK_MT, "link", method);
+	return net_lua_checkself(L, LINK_MT, "a link", method);
 }
 
 static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *cfg)

@@ -32,7 +32,7 @@ simtime_t net_lua_get_span(lua_State *L, int tbl, const char *what, const char *
 simtime_t net_lua_get_time(lua_State *L, int tbl, const char *what, const char *key, simtime_t def);
 /* The object of class mt (a luaL_newmetatable name) that a method was
  * called on; an error naming the method if it was called with '.' or on
- * another kind of object.  kind is "link" for the message. */
+ * another kind of object.  kind is "a link", for the message. */
 void *net_lua_checkself(lua_State *L, const char *mt, const char *kind, const char *method);
 /* Pushes the node's Lua object. */
 void net_lua_pushnode(lua_State *L, struct node *nd);
