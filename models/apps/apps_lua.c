@@ -33,6 +33,15 @@ static struct app *checkapp(lua_State *L, const char *method)
 	return net_lua_checkself(L, APP_MT, "an app", method);
 }
 
+/* The options table of f { ... }; "got nothing" for f() (the host's
+ * getter would say "got a no value"). */
+static void check_opts(lua_State *L, const char *what, const char *const keys[])
+{
+	if (lua_isnone(L, 1))
+		host_error(L, "%s: expected a table of options { from = ..., to = ... }, got nothing", what);
+	host_check_keys(L, 1, what, keys);
+}
+
 /* name = "..." fits the app's entity name, or is refused (not cut). */
 static const char *get_name(lua_State *L, const char *what)
 {
@@ -130,7 +139,7 @@ static int udp_source_l(lua_State *L, bool onoff)
 		"on", "off", "dist", NULL,
 	};
 	const char *what = onoff ? "udp.onoff" : "udp.cbr";
-	host_check_keys(L, 1, what, onoff ? onoff_keys : cbr_keys);
+	check_opts(L, what, onoff ? onoff_keys : cbr_keys);
 	struct udp_source_cfg c = { 0 };
 	c.from = net_lua_getnode(L, 1, what, "from");
 	lua_getfield(L, 1, "to");
@@ -182,7 +191,7 @@ static int l_ping(lua_State *L)
 	static const char *const keys[] = {
 		"from", "to", "every", "size", "count", "tos", "start", "stop", "name", NULL,
 	};
-	host_check_keys(L, 1, "ping", keys);
+	check_opts(L, "ping", keys);
 	struct ping_cfg c = { 0 };
 	c.from = net_lua_getnode(L, 1, "ping", "from");
 	c.to = net_lua_getaddr(L, 1, "ping", "to");
@@ -251,7 +260,7 @@ static int l_traceroute(lua_State *L)
 	static const char *const keys[] = {
 		"from", "to", "max_hops", "probes", "wait", "port", "start", "name", "on_done", NULL,
 	};
-	host_check_keys(L, 1, "traceroute", keys);
+	check_opts(L, "traceroute", keys);
 	struct traceroute_cfg c = { 0 };
 	c.from = net_lua_getnode(L, 1, "traceroute", "from");
 	c.to = net_lua_getaddr(L, 1, "traceroute", "to");

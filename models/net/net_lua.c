@@ -574,6 +574,8 @@ static int l_routing(lua_State *L)
 {
 	static const char *const keys[] = { "delay", "mode", NULL };
 	struct net *n = lnet(L);
+	if (lua_isnone(L, 1))
+		return host_error(L, "routing: expected a table of options { delay = ..., mode = ... }, got nothing");
 	host_check_keys(L, 1, "routing", keys);
 	n->route_delay = net_lua_get_span(L, 1, "routing", "delay", n->route_delay);
 	const char *mode = host_get_str(L, 1, "routing", "mode", n->spf ? "spf" : "static");
