@@ -992,7 +992,8 @@ static int l_units_parse(lua_State *L)
 	enum unit_kind k = (enum unit_kind)lua_tointeger(L, lua_upvalueindex(1));
 	int64_t v;
 	if (lua_type(L, 1) != LUA_TSTRING || units_parse(k, lua_tostring(L, 1), &v) < 0)
-		return host_error(L, "expected a %s like %s, got %s", units_kind_name(k),
+		return host_error(L, "units.%s: expected a %s like %s, got %s",
+				  k == UNIT_RATE ? "bps" : k == UNIT_SIZE ? "bytes" : "ns", units_kind_name(k),
 				  units_kind_example(k), value_repr(L, 1));
 	lua_pushinteger(L, v);
 	return 1;
@@ -1008,7 +1009,8 @@ static int l_units_fmt(lua_State *L)
 		return host_error(L, "units.%s: expected a finite number of %s, got %s", units_kind_name(k),
 				  k == UNIT_RATE ? "bit/s" : k == UNIT_SIZE ? "bytes" : "ns", value_repr(L, 1));
 	if (v < 0 && k != UNIT_DURATION)
-		return host_error(L, "a %s cannot be negative (got %lld)", units_kind_name(k), (long long)v);
+		return host_error(L, "units.%s: a %s cannot be negative (got %lld)", units_kind_name(k),
+				  units_kind_name(k), (long long)v);
 	char buf[64];
 	if (k == UNIT_RATE)
 		units_fmt_rate(buf, sizeof(buf), (uint64_t)v);

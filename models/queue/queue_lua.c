@@ -15,11 +15,12 @@ static const char SPEC_MT[] = "wirelab.qspec";
 static int l_spec(lua_State *L)
 {
 	const char *name = lua_tostring(L, lua_upvalueindex(1));
-	if (lua_isnoneornil(L, 1))
-		lua_newtable(L);
-	else
-		host_check_table(L, 1, name);
 	lua_settop(L, 1);
+	if (lua_isnil(L, 1)) { /* fifo() and fifo(nil): the defaults */
+		lua_newtable(L);
+		lua_replace(L, 1);
+	}
+	host_check_table(L, 1, name);
 	/* a copy, so the caller's table stays theirs */
 	lua_newtable(L);
 	lua_pushnil(L);
