@@ -154,6 +154,13 @@ struct traceroute *traceroute_new(const struct traceroute_cfg *cfg, struct errbu
 		err_set(err, "probes must lie in 1..%d", TR_MAX_PROBES);
 		return NULL;
 	}
+	/* each probe goes to the next port, as Linux traceroute's -p base */
+	long last = (long)cfg->port + (long)cfg->max_hops * cfg->probes - 1;
+	if (last > 65535) {
+		err_set(err, "port: %u + max_hops * probes - 1 = %ld is past 65535 (the last probe's port)",
+			cfg->port, last);
+		return NULL;
+	}
 	struct traceroute *t = xcalloc(1, sizeof(*t));
 	t->cfg = *cfg;
 	t->cfg.name = NULL;

@@ -443,6 +443,11 @@ static int l_link(lua_State *L)
 	lua_pop(L, 1);
 	schedule_updown(L, 3, l, "down_at", false);
 	schedule_updown(L, 3, l, "up_at", true);
+	struct host *h = host_of(L);
+	if (host_started(h) && host_pcap_dir(h)) /* files of the first links open at the start */
+		for (int k = 0; k < 2; k++)
+			if (net_pcap_open_iface(l->end[k], host_pcap_dir(h), &err) < 0)
+				return host_error(L, "link: %s", err.msg);
 	push_handle(L, l, LINK_MT);
 	return 1;
 }

@@ -29,6 +29,7 @@ bad 'traceroute()' 'traceroute: expected a table of options { from = ..., to = .
 bad 'ping(5)' 'ping: expected a table of options { ... }, got 5'
 bad 'traceroute { from = a }' "traceroute: 'to' is required"
 bad 'traceroute { from = a, to = b, max_hops = 0 }' 'traceroute: max_hops: 0 is out of range [1, '
+bad 'traceroute { from = a, to = b, port = 65000, max_hops = 64, probes = 10 }' 'traceroute: port: 65000 + max_hops * probes - 1 = 65639 is past 65535'
 bad 'ping { from = a, to = b, size = 65508 }' 'ping: size: 65508 is out of range [0, 65507]'
 bad 'ping { from = a, to = "1.2.3" }' "ping: to: there is no node named '1.2.3'"
 bad 'ping { from = a, to = b, name = string.rep("x", 48) }' 'ping: name: at most 47 characters, got 48'

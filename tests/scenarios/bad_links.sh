@@ -86,3 +86,17 @@ expect_error "--pcap: cannot create folder '/nonexistent/x': No such file or dir
 : > afile
 expect_error "--pcap: cannot create folder 'afile': Not a directory" -- \
 	$W run p.lua --quiet --out p.db --pcap afile
+
+# a link made after run() gets its pcap files too (they were never opened)
+cat > late.lua <<'LUA'
+local a, b = node "a", node "b"
+link(a, b, { rate = "10Mbps", delay = "1ms" })
+run("1s")
+local c = node "c"
+link(b, c, { rate = "10Mbps", delay = "1ms" })
+ping { from = b, to = c, count = 2 }
+run("2s")
+LUA
+$W run late.lua --quiet --out late.db --pcap pc || fail "late link with --pcap"
+[ "$(stat -c %s pc/c-eth0.pcap)" -gt 24 ] || fail "no packets in the late link's pcap file"
+echo "ok: a late link's pcap file holds packets"
