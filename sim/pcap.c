@@ -1,6 +1,7 @@
 /* pcap writer; see pcap.h.  Format: https://www.tcpdump.org/manpages/pcap-savefile.5.html */
 #include "pcap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ struct pcap_writer {
 	FILE *f;
 	uint32_t snaplen;
 	uint64_t count;
-	int failed;
+	int failed;           /* errno of the first failed write, or 0 */
 	uint8_t buf[65536];
 };
 
@@ -38,8 +39,8 @@ struct pcap_writer *pcap_open(const char *path, uint32_t snaplen)
 	put_u32(h + 12, 0); /* sigfigs */
 	put_u32(h + 16, w->snaplen);
 	put_u32(h + 20, LINKTYPE_RAW);
-	if (fwrite(h, sizeof(h), 1, f) != 1)
-		w->failed = 1;
+	if (fwrite(h, sizeof(h), 1, f) != 1 && !w->failed)
+		w->failed = errno ? errno : EIO;
 	return w;
 }
 
@@ -52,8 +53,8 @@ void pcap_write(struct pcap_writer *w, simtime_t t, const struct packet *p)
 	put_u32(h + 4, (uint32_t)(t % 1000000000));
 	put_u32(h + 8, (uint32_t)cap);
 	put_u32(h + 12, (uint32_t)len);
-	if (fwrite(h, sizeof(h), 1, w->f) != 1 || fwrite(w->buf, cap, 1, w->f) != 1)
-		w->failed = 1;
+	if ((fwrite(h, sizeof(h), 1, w->f) != 1 || fwrite(w->buf, cap, 1, w->f) != 1) && !w->failed)
+		w->failed = errno ? errno : EIO;
 	w->count++;
 }
 
@@ -63,9 +64,9 @@ int pcap_close(struct pcap_writer *w)
 {
 	if (!w)
 		return 0;
-	int rc = w->failed ? -1 : 0;
-	if (fclose(w->f) != 0)
-		rc = -1;
+	int rc = -w->failed;
+	if (fclose(w->f) != 0 && !rc)
+		rc = errno ? -errno : -EIO;
 	free(w);
 	return rc;
 }

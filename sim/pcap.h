@@ -11,10 +11,11 @@
 struct packet;
 struct pcap_writer;
 
+/* NULL with errno set if the file cannot be created. */
 struct pcap_writer *pcap_open(const char *path, uint32_t snaplen);
 /* Writes the packet as it is on the wire at time t. */
 void pcap_write(struct pcap_writer *w, simtime_t t, const struct packet *p);
-/* 0, or -1 if any write failed. */
+/* 0, or -errno of the first write (or the close) that failed. */
 int pcap_close(struct pcap_writer *w);
 uint64_t pcap_count(const struct pcap_writer *w);
 

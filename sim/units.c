@@ -62,8 +62,8 @@ static int split_number(const char *s, uint64_t *mant, int *frac, const char **u
 	const char *p = s;
 	for (;; p++) {
 		if (isdigit((unsigned char)*p)) {
-			if (digits >= 18)
-				return -1;
+			if (digits >= 19)
+				return -1; /* 10^19 - 1 still fits in uint64 */
 			if (m || *p != '0')
 				digits++;
 			m = m * 10 + (uint64_t)(*p - '0');
@@ -191,21 +191,39 @@ char *units_fmt_rate(char *buf, size_t n, uint64_t bps)
 	return fmt_decimal(buf, n, bps, 1, "bps");
 }
 
-char *units_fmt_duration(char *buf, size_t n, simtime_t ns)
+/* A duration's magnitude: unsigned, so that INT64_MIN has one too. */
+static char *fmt_duration_mag(char *buf, size_t n, uint64_t ns)
 {
 	static const struct unit order[] = {
 		{ "s", 1000000000, 0 }, { "ms", 1000000, 0 }, { "us", 1000, 0 },
 	};
-	if (ns < 0) {
-		char tmp[48];
-		units_fmt_duration(tmp, sizeof(tmp), -ns);
-		snprintf(buf, n, "-%s", tmp);
-		return buf;
-	}
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if ((uint64_t)ns >= order[i].mult)
-			return fmt_decimal(buf, n, (uint64_t)ns, order[i].mult, order[i].name);
-	return fmt_decimal(buf, n, (uint64_t)ns, 1, "ns");
+		if (ns >= order[i].mult)
+			return fmt_decimal(buf, n, ns, order[i].mult, order[i].name);
+	return fmt_decimal(buf, n, ns, 1, "ns");
+}
+
+char *units_fmt_duration(char *buf, size_t n, simtime_t ns)
+{
+	if (ns >= 0)
+		return fmt_duration_mag(buf, n, (uint64_t)ns);
+	char tmp[48];
+	fmt_duration_mag(tmp, sizeof(tmp), 0 - (uint64_t)ns); /* no overflow at INT64_MIN */
+	snprintf(buf, n, "-%s", tmp);
+	return buf;
+}
+
+int units_round(double x, int64_t *out)
+{
+	/* 2^63 is exact as a double; every double below it in magnitude
+	 * rounds to a value int64 holds (the largest is 2^63 - 1024) */
+	if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
+		return -1;
+	double r = x < 0 ? x - 0.5 : x + 0.5;
+	if (!(r > -9223372036854775808.0 && r < 9223372036854775808.0))
+		return -1;
+	*out = (int64_t)r;
+	return 0;
 }
 
 char *units_fmt_size(char *buf, size_t n, uint64_t bytes)

@@ -25,10 +25,15 @@ int units_kind_of(const char *s);
 const char *units_kind_name(enum unit_kind k);    /* "rate" */
 const char *units_kind_example(enum unit_kind k); /* "'10Mbps'" */
 
+/* A Lua number as an integer count of base units, rounded half away from
+ * zero; -1 for NaN, an infinity or a value beyond int64. */
+int units_round(double x, int64_t *out);
+
 /* Shortest exact rendering in the largest fitting unit: "10Mbps", "1.5Gbps",
  * "40ms", "64KiB" (sizes use binary units only when exact, else bytes). */
 char *units_fmt_rate(char *buf, size_t n, uint64_t bps);
 char *units_fmt_size(char *buf, size_t n, uint64_t bytes);
+/* Any int64, INT64_MIN included ("-9223372036.854775808s"). */
 char *units_fmt_duration(char *buf, size_t n, simtime_t ns);
 
 #endif

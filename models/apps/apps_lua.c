@@ -17,6 +17,7 @@
 #include "probes.h"
 #include "cli/host.h"
 #include "udp_apps.h"
+#include "sim/units.h"
 
 static const char APP_MT[] = "wirelab.app";
 
@@ -27,9 +28,44 @@ static void push_app(lua_State *L, struct app *a)
 	luaL_setmetatable(L, APP_MT);
 }
 
-static struct app *checkapp(lua_State *L)
+static struct app *checkapp(lua_State *L, const char *method)
 {
-	return *(struct app **)luaL_checkudata(L, 1, APP_MT);
+	return net_lua_checkself(L, APP_MT, "an app", method);
+}
+
+/* The options table of f { ... }; "got nothing" for f() (the host's
+ * getter would say "got a no value"). */
+static void check_opts(lua_State *L, const char *what, const char *const keys[])
+{
+	if (lua_isnone(L, 1))
+		host_error(L, "%s: expected a table of options { from = ..., to = ... }, got nothing", what);
+	host_check_keys(L, 1, what, keys);
+}
+
+/* name = "..." fits the app's entity name, or is refused (not cut). */
+static const char *get_name(lua_State *L, const char *what)
+{
+	const char *name = host_get_str(L, 1, what, "name", NULL);
+	if (name && strlen(name) >= sizeof(((struct app *)0)->name))
+		host_error(L, "%s: name: at most %zu characters, got %zu", what,
+			   sizeof(((struct app *)0)->name) - 1, strlen(name));
+	return name;
+}
+
+/* start = (an instant, default now) and stop = (default never), with
+ * stop not before start. */
+static void get_start_stop(lua_State *L, const char *what, simtime_t *start, simtime_t *stop)
+{
+	simtime_t now = host_sim(L)->now;
+	*start = net_lua_get_time(L, 1, what, "start", now);
+	if (!stop)
+		return;
+	*stop = net_lua_get_time(L, 1, what, "stop", SIM_NEVER);
+	if (*stop < *start) {
+		char a[48], b[48];
+		host_error(L, "%s: stop (%s) is before start (%s)", what, units_fmt_duration(a, sizeof(a), *stop),
+			   units_fmt_duration(b, sizeof(b), *start));
+	}
 }
 
 static void put_stat(void *ctx, const char *key, double v)
@@ -45,7 +81,7 @@ static void put_stat(void *ctx, const char *key, double v)
 /* a:stats() -> a table of the app's counters so far */
 static int app_stats(lua_State *L)
 {
-	struct app *a = checkapp(L);
+	struct app *a = checkapp(L, "stats");
 	lua_newtable(L);
 	put_stat(L, "flow_id", a->id);
 	if (a->ops->stats)
@@ -55,14 +91,16 @@ static int app_stats(lua_State *L)
 
 static int app_stop_l(lua_State *L)
 {
-	app_stop(checkapp(L));
+	app_stop(checkapp(L, "stop"));
 	return 0;
 }
 
 static int app_index(lua_State *L)
 {
-	struct app *a = checkapp(L);
-	const char *k = luaL_checkstring(L, 2);
+	struct app *a = checkapp(L, "__index");
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return 0; /* a[5] is nil, as in a table */
+	const char *k = lua_tostring(L, 2);
 	if (strcmp(k, "name") == 0) {
 		lua_pushstring(L, a->name);
 		return 1;
@@ -84,7 +122,7 @@ static int app_index(lua_State *L)
 
 static int app_tostring(lua_State *L)
 {
-	struct app *a = checkapp(L);
+	struct app *a = checkapp(L, "__tostring");
 	lua_pushfstring(L, "%s %s", a->ops->kind, a->name);
 	return 1;
 }
@@ -101,7 +139,7 @@ static int udp_source_l(lua_State *L, bool onoff)
 		"on", "off", "dist", NULL,
 	};
 	const char *what = onoff ? "udp.onoff" : "udp.cbr";
-	host_check_keys(L, 1, what, onoff ? onoff_keys : cbr_keys);
+	check_opts(L, what, onoff ? onoff_keys : cbr_keys);
 	struct udp_source_cfg c = { 0 };
 	c.from = net_lua_getnode(L, 1, what, "from");
 	lua_getfield(L, 1, "to");
@@ -114,16 +152,17 @@ static int udp_source_l(lua_State *L, bool onoff)
 	c.size = (uint32_t)host_get_int(L, 1, what, "size", 1472, 0, 65507);
 	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
 	c.tos = (uint8_t)host_get_int(L, 1, what, "tos", 0, 0, 255);
-	c.start = host_get_duration(L, 1, what, "start", 0);
-	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
-	c.name = host_get_str(L, 1, what, "name", NULL);
+	get_start_stop(L, what, &c.start, &c.stop);
+	c.name = get_name(L, what);
 	c.sink = host_get_bool(L, 1, what, "sink", true);
 	if (onoff) {
 		c.onoff = true;
-		c.on_ns = host_get_duration(L, 1, what, "on", SIM_S(1));
-		c.off_ns = host_get_duration(L, 1, what, "off", SIM_S(1));
-		if (c.on_ns <= 0 || c.off_ns <= 0)
-			return host_error(L, "%s: on and off must be above zero", what);
+		c.on_ns = net_lua_get_span(L, 1, what, "on", SIM_S(1));
+		c.off_ns = net_lua_get_span(L, 1, what, "off", SIM_S(1));
+		if (c.on_ns <= 0)
+			return host_error(L, "%s: on: must be above zero", what);
+		if (c.off_ns <= 0)
+			return host_error(L, "%s: off: must be above zero", what);
 		const char *d = host_get_str(L, 1, what, "dist", "exp");
 		if (strcmp(d, "exp") == 0)
 			c.dist = DIST_EXP;
@@ -152,17 +191,18 @@ static int l_ping(lua_State *L)
 	static const char *const keys[] = {
 		"from", "to", "every", "size", "count", "tos", "start", "stop", "name", NULL,
 	};
-	host_check_keys(L, 1, "ping", keys);
+	check_opts(L, "ping", keys);
 	struct ping_cfg c = { 0 };
 	c.from = net_lua_getnode(L, 1, "ping", "from");
 	c.to = net_lua_getaddr(L, 1, "ping", "to");
-	c.every = host_get_duration(L, 1, "ping", "every", SIM_S(1));
+	c.every = net_lua_get_span(L, 1, "ping", "every", SIM_S(1));
+	if (c.every <= 0)
+		return host_error(L, "ping: every: must be above zero");
 	c.size = (uint32_t)host_get_int(L, 1, "ping", "size", 56, 0, 65507);
 	c.count = (uint32_t)host_get_int(L, 1, "ping", "count", 0, 0, UINT32_MAX);
 	c.tos = (uint8_t)host_get_int(L, 1, "ping", "tos", 0, 0, 255);
-	c.start = host_get_duration(L, 1, "ping", "start", 0);
-	c.stop = host_get_duration(L, 1, "ping", "stop", SIM_NEVER);
-	c.name = host_get_str(L, 1, "ping", "name", NULL);
+	get_start_stop(L, "ping", &c.start, &c.stop);
+	c.name = get_name(L, "ping");
 	struct errbuf err;
 	struct ping *pg = ping_new(&c, &err);
 	if (!pg)
@@ -220,21 +260,23 @@ static int l_traceroute(lua_State *L)
 	static const char *const keys[] = {
 		"from", "to", "max_hops", "probes", "wait", "port", "start", "name", "on_done", NULL,
 	};
-	host_check_keys(L, 1, "traceroute", keys);
+	check_opts(L, "traceroute", keys);
 	struct traceroute_cfg c = { 0 };
 	c.from = net_lua_getnode(L, 1, "traceroute", "from");
 	c.to = net_lua_getaddr(L, 1, "traceroute", "to");
 	c.max_hops = (int)host_get_int(L, 1, "traceroute", "max_hops", 30, 1, TR_MAX_HOPS);
 	c.probes = (int)host_get_int(L, 1, "traceroute", "probes", 3, 1, TR_MAX_PROBES);
-	c.wait = host_get_duration(L, 1, "traceroute", "wait", SIM_S(5));
+	c.wait = net_lua_get_span(L, 1, "traceroute", "wait", SIM_S(5));
 	c.port = (uint16_t)host_get_int(L, 1, "traceroute", "port", 33434, 1, 65000);
-	c.start = host_get_duration(L, 1, "traceroute", "start", 0);
-	c.name = host_get_str(L, 1, "traceroute", "name", NULL);
+	get_start_stop(L, "traceroute", &c.start, NULL);
+	c.name = get_name(L, "traceroute");
 	struct tr_lua *tl = lua_newuserdatauv(L, sizeof(*tl), 0); /* kept alive below */
 	tl->L = host_lua(host_of(L)); /* callbacks run on the main thread */
 	tl->fn_ref = LUA_NOREF;
 	if (lua_getfield(L, 1, "on_done") != LUA_TNIL) {
-		luaL_checktype(L, -1, LUA_TFUNCTION);
+		if (!lua_isfunction(L, -1))
+			return host_error(L, "traceroute: on_done: expected a function(hops), got %s",
+					  luaL_typename(L, -1));
 		tl->fn_ref = host_ref(L, -1);
 	}
 	lua_pop(L, 1);

@@ -33,7 +33,7 @@ static void ping_send(struct sim *s, void *obj)
 	ip_send(pg->base.node, p);
 	if (pg->cfg.count && pg->sent >= pg->cfg.count)
 		return;
-	timer_arm(s, &pg->tx, s->now + pg->cfg.every);
+	timer_arm(s, &pg->tx, simtime_add_sat(s->now, pg->cfg.every));
 }
 
 static void ping_reply(void *obj, struct node *nd, const struct packet *p)

@@ -84,7 +84,7 @@ static void tr_probe_hop(struct traceroute *t)
 		/* 32 bytes of data, as Linux traceroute's default 60-byte packet */
 		udp_send(t->sock, t->cfg.to, probe_port(t, t->ttl, i), 32, NULL, (uint8_t)t->ttl);
 	}
-	timer_arm(s, &t->wait, s->now + t->cfg.wait);
+	timer_arm(s, &t->wait, simtime_add_sat(s->now, t->cfg.wait));
 }
 
 static void tr_icmp(struct udp_sock *us, const struct packet *icmp, void *ctx)
@@ -152,6 +152,13 @@ struct traceroute *traceroute_new(const struct traceroute_cfg *cfg, struct errbu
 	}
 	if (cfg->probes < 1 || cfg->probes > TR_MAX_PROBES) {
 		err_set(err, "probes must lie in 1..%d", TR_MAX_PROBES);
+		return NULL;
+	}
+	/* each probe goes to the next port, as Linux traceroute's -p base */
+	long last = (long)cfg->port + (long)cfg->max_hops * cfg->probes - 1;
+	if (last > 65535) {
+		err_set(err, "port: %u + max_hops * probes - 1 = %ld is past 65535 (the last probe's port)",
+			cfg->port, last);
 		return NULL;
 	}
 	struct traceroute *t = xcalloc(1, sizeof(*t));

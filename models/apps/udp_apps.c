@@ -7,7 +7,9 @@
  * is exact at any rate.  The on/off source (as ns-3's OnOffApplication)
  * alternates on and off periods drawn from a named random stream: constant,
  * exponential or Pareto (shape 1.5) with the given means, and sends at the
- * rate only while on. */
+ * rate only while on: the gap between packets is counted in on-time, so
+ * periods shorter than one gap slow the source down rather than letting
+ * each on period start with a packet. */
 #include "udp_apps.h"
 
 #include <math.h>
@@ -59,17 +61,21 @@ static void src_send(struct sim *s, void *obj);
 
 static simtime_t draw_period(struct udp_source *u, double mean_ns)
 {
+	double d = mean_ns;
 	switch (u->dist) {
 	case DIST_CONST:
-		return (simtime_t)mean_ns;
+		break;
 	case DIST_EXP:
-		return (simtime_t)rng_exponential(u->rng, mean_ns);
+		d = rng_exponential(u->rng, mean_ns);
+		break;
 	case DIST_PARETO: {
 		const double shape = 1.5;
-		return (simtime_t)rng_pareto(u->rng, shape, mean_ns * (shape - 1) / shape);
+		d = rng_pareto(u->rng, shape, mean_ns * (shape - 1) / shape);
+		break;
 	}
 	}
-	return (simtime_t)mean_ns;
+	/* a heavy-tailed draw may exceed int64: such a period outlasts any run */
+	return d < (double)SIM_TIME_LIMIT ? (simtime_t)d : SIM_TIME_LIMIT;
 }
 
 /* The time the next packet may go, with the exact remainder carried. */
@@ -80,6 +86,23 @@ static simtime_t next_gap(struct udp_source *u)
 	return (simtime_t)(num / u->rate_bps);
 }
 
+/* Arms the timer for the next packet, u->wait_ns of on-time from now.  An
+ * on/off source counts the gap in on-time only (as ns-3's OnOffApplication
+ * carries its residual bits): what is left of it when the on period ends
+ * is waited at the start of the next one, so the rate while on never
+ * exceeds `rate`, however short the periods. */
+static void src_schedule(struct sim *s, struct udp_source *u)
+{
+	simtime_t next = simtime_add_sat(s->now, u->wait_ns);
+	if (u->onoff && next > u->period_end) {
+		u->wait_ns = next - u->period_end;
+		next = u->period_end; /* wake to switch off on time */
+	} else {
+		u->wait_ns = 0;
+	}
+	timer_arm(s, &u->tx, next);
+}
+
 static void src_send(struct sim *s, void *obj)
 {
 	struct udp_source *u = obj;
@@ -88,9 +111,13 @@ static void src_send(struct sim *s, void *obj)
 	if (u->onoff && s->now >= u->period_end) {
 		/* switch between on and off */
 		u->on = !u->on;
-		u->period_end = s->now + draw_period(u, u->on ? u->on_ns : u->off_ns);
+		u->period_end = simtime_add_sat(s->now, draw_period(u, u->on ? u->on_ns : u->off_ns));
 		if (!u->on) {
 			timer_arm(s, &u->tx, u->period_end);
+			return;
+		}
+		if (u->wait_ns > 0) {
+			src_schedule(s, u); /* the rest of the gap begun last time */
 			return;
 		}
 	}
@@ -98,10 +125,8 @@ static void src_send(struct sim *s, void *obj)
 		u->sent_pkts++;
 		u->sent_bytes += u->size;
 	}
-	simtime_t next = s->now + next_gap(u);
-	if (u->onoff && next > u->period_end)
-		next = u->period_end; /* wake to switch off on time */
-	timer_arm(s, &u->tx, next);
+	u->wait_ns = next_gap(u);
+	src_schedule(s, u);
 }
 
 static void src_start(struct app *a)
@@ -110,7 +135,8 @@ static void src_start(struct app *a)
 	struct sim *s = a->sim;
 	if (u->onoff) {
 		u->on = true;
-		u->period_end = s->now + draw_period(u, u->on_ns);
+		u->period_end = simtime_add_sat(s->now, draw_period(u, u->on_ns));
+		u->wait_ns = 0;
 	}
 	if (u->sink.sock) {
 		u->sink.last_t = s->now;

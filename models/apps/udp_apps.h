@@ -45,6 +45,7 @@ struct udp_source {
 	double on_ns, off_ns;
 	enum onoff_dist dist;
 	simtime_t period_end;
+	simtime_t wait_ns;            /* on-time still to wait before the next packet */
 	struct rng *rng;
 	uint64_t sent_pkts, sent_bytes;
 	struct udp_sink sink;

@@ -252,6 +252,8 @@ void loss_free(struct loss *l);
 
 /* Opens pcap files for every interface into dir; -1 with err set. */
 int net_pcap_open(struct net *n, const char *dir, struct errbuf *err);
+/* The same for one interface (a link made after the run started). */
+int net_pcap_open_iface(struct iface *ifc, const char *dir, struct errbuf *err);
 void net_pcap_close(struct net *n);
 void net_report(struct net *n);
 

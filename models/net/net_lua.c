@@ -98,6 +98,71 @@ uint32_t net_lua_getaddr(lua_State *L, int tbl, const char *what, const char *ke
 	return a;
 }
 
+/* ---- times and durations ---- */
+
+static const char *fmt_dur(lua_State *L, simtime_t t)
+{
+	char b[48];
+	return lua_pushstring(L, units_fmt_duration(b, sizeof(b), t));
+}
+
+simtime_t net_lua_check_span(lua_State *L, int idx, const char *what)
+{
+	simtime_t d = host_to_duration(L, idx, what);
+	if (d > SIM_TIME_LIMIT)
+		host_error(L, "%s: %s is longer than any run can last (at most %s, about 73 years)", what,
+			   fmt_dur(L, d), fmt_dur(L, SIM_TIME_LIMIT));
+	return d;
+}
+
+simtime_t net_lua_check_time(lua_State *L, int idx, const char *what)
+{
+	simtime_t t = host_to_duration(L, idx, what);
+	simtime_t now = host_sim(L)->now;
+	if (t > SIM_TIME_LIMIT)
+		host_error(L, "%s: %s is later than any run can reach (at most %s, about 73 years)", what,
+			   fmt_dur(L, t), fmt_dur(L, SIM_TIME_LIMIT));
+	if (t < now)
+		host_error(L, "%s: %s is in the past (now is %s)", what, fmt_dur(L, t), fmt_dur(L, now));
+	return t;
+}
+
+static simtime_t get_checked(lua_State *L, int tbl, const char *what, const char *key, simtime_t def,
+			     simtime_t (*check)(lua_State *, int, const char *))
+{
+	simtime_t v = def;
+	if (lua_getfield(L, tbl, key) != LUA_TNIL) {
+		char buf[128];
+		snprintf(buf, sizeof(buf), "%s: %s", what, key);
+		v = check(L, lua_gettop(L), buf);
+	}
+	lua_pop(L, 1);
+	return v;
+}
+
+simtime_t net_lua_get_span(lua_State *L, int tbl, const char *what, const char *key, simtime_t def)
+{
+	return get_checked(L, lua_absindex(L, tbl), what, key, def, net_lua_check_span);
+}
+
+simtime_t net_lua_get_time(lua_State *L, int tbl, const char *what, const char *key, simtime_t def)
+{
+	return get_checked(L, lua_absindex(L, tbl), what, key, def, net_lua_check_time);
+}
+
+void *net_lua_checkself(lua_State *L, const char *mt, const char *kind, const char *method)
+{
+	void **ud = luaL_testudata(L, 1, mt);
+	if (ud)
+		return *ud;
+	const char *got = "nothing";
+	if (!lua_isnone(L, 1))
+		got = luaL_getmetafield(L, 1, "__name") == LUA_TSTRING ? lua_tostring(L, -1)
+									 : luaL_typename(L, 1);
+	return host_error(L, "%s: a method of %s, to call with a colon, as x:%s(...) (self is %s)", method,
+			  kind, method, got), NULL;
+}
+
 /* ---- node "name" / router "name" ---- */
 
 static int new_node(lua_State *L, bool router)
@@ -124,15 +189,17 @@ static int new_node(lua_State *L, bool router)
 static int l_node(lua_State *L) { return new_node(L, false); }
 static int l_router(lua_State *L) { return new_node(L, true); }
 
-static struct node *checknode_self(lua_State *L)
+static struct node *checknode_self(lua_State *L, const char *method)
 {
-	return *(struct node **)luaL_checkudata(L, 1, NODE_MT);
+	return net_lua_checkself(L, NODE_MT, "a node", method);
 }
 
 static int node_index(lua_State *L)
 {
-	struct node *nd = checknode_self(L);
-	const char *k = luaL_checkstring(L, 2);
+	struct node *nd = checknode_self(L, "__index");
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return 0; /* n[5] is nil, as in a table */
+	const char *k = lua_tostring(L, 2);
 	if (strcmp(k, "name") == 0) {
 		lua_pushstring(L, nd->name);
 		return 1;
@@ -154,14 +221,15 @@ static int node_index(lua_State *L)
 
 static int node_tostring(lua_State *L)
 {
-	lua_pushfstring(L, "%s %s", checknode_self(L)->router ? "router" : "node", checknode_self(L)->name);
+	struct node *nd = checknode_self(L, "__tostring");
+	lua_pushfstring(L, "%s %s", nd->router ? "router" : "node", nd->name);
 	return 1;
 }
 
 /* n:ifaces() -> { {name=, addr=, peer=}, ... } */
 static int node_ifaces(lua_State *L)
 {
-	struct node *nd = checknode_self(L);
+	struct node *nd = checknode_self(L, "ifaces");
 	lua_createtable(L, (int)nd->nifs, 0);
 	for (size_t i = 0; i < nd->nifs; i++) {
 		struct iface *ifc = nd->ifs[i];
@@ -184,12 +252,17 @@ static int node_ifaces(lua_State *L)
 /* n:route("10.1.0.0/16", neighbour) -- a static route */
 static int node_route(lua_State *L)
 {
-	struct node *nd = checknode_self(L);
+	struct node *nd = checknode_self(L, "route");
 	uint32_t prefix;
 	int len;
-	const char *pfx = luaL_checkstring(L, 2);
+	const char *pfx = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+	if (!pfx)
+		return host_error(L, "route: prefix: expected a prefix like '10.1.0.0/16', got %s",
+				  lua_isnone(L, 2) ? "nothing" : luaL_typename(L, 2));
 	if (ipv4_parse(pfx, &prefix, &len) < 0)
-		return host_error(L, "route: expected a prefix like '10.1.0.0/16', got '%s'", pfx);
+		return host_error(L, "route: prefix: expected a prefix like '10.1.0.0/16', got '%s'", pfx);
+	if (lua_isnoneornil(L, 3))
+		return host_error(L, "route: via: expected the neighbour to send through, e.g. n:route(\"%s\", r1)", pfx);
 	struct node *via = net_lua_checknode(L, 3, "route: via");
 	struct iface *out = node_iface_to(nd, via);
 	if (!out)
@@ -218,7 +291,7 @@ static void push_route(const struct route *r, void *arg)
 /* n:routes() -> { "10.0.1.0/24 connected via h1->r1", ... } */
 static int node_routes(lua_State *L)
 {
-	struct node *nd = checknode_self(L);
+	struct node *nd = checknode_self(L, "routes");
 	lua_newtable(L);
 	struct walk_ctx w = { L, 0 };
 	fib_walk(&nd->fib, push_route, &w);
@@ -227,9 +300,9 @@ static int node_routes(lua_State *L)
 
 /* ---- link(a, b, {...}) ---- */
 
-static struct link *checklink(lua_State *L)
+static struct link *checklink(lua_State *L, const char *method)
 {
-	return *(struct link **)luaL_checkudata(L, 1, LINK_MT);
+	return net_lua_checkself(L, LINK_MT, "a link", method);
 }
 
 static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *cfg)
@@ -256,15 +329,22 @@ static void get_loss(lua_State *L, int idx, const char *what, struct loss_cfg *c
 		cfg->kind = LOSS_LIST;
 		if (lua_getfield(L, idx, "packets") != LUA_TTABLE)
 			host_error(L, "loss: a list model needs packets = { n1, n2, ... } (1 = the first packet)");
-		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+		lua_Integer n = luaL_len(L, -1);
+		if (n > LOSS_LIST_MAX)
+			host_error(L, "loss: packets: at most %d entries, got %lld", LOSS_LIST_MAX, (long long)n);
+		size_t keys = 0;
+		for (lua_pushnil(L); lua_next(L, -2); lua_pop(L, 1))
+			keys++;
+		if (keys != (size_t)n)
+			host_error(L, "loss: packets: expected a list { n1, n2, ... }, got a table with other keys");
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
 			if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
 				host_error(L, "loss: packets: entry %d is not a packet number >= 1", (int)i);
-			if (cfg->nlist == LOSS_LIST_MAX)
-				host_error(L, "loss: packets: at most %d entries", LOSS_LIST_MAX);
 			cfg->list[cfg->nlist++] = (uint64_t)lua_tointeger(L, -1);
 			lua_pop(L, 1);
 		}
-		lua_pop(L, 2);
+		lua_pop(L, 1);
 	} else if (strcmp(model, "periodic") == 0) {
 		/* { model = "periodic", every = 1000 }: packets 1000, 2000, ... */
 		cfg->kind = LOSS_PERIODIC;
@@ -301,13 +381,16 @@ static void schedule_updown(lua_State *L, int opts, struct link *l, const char *
 	char what[32];
 	snprintf(what, sizeof(what), "link: %s", key);
 	if (lua_istable(L, v)) {
-		for (lua_Integer i = 1; lua_rawgeti(L, v, i) != LUA_TNIL; i++) {
-			sim_at(host_sim(L), host_to_duration(L, -1, what), link_at, l, up);
+		lua_Integer n = luaL_len(L, v);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, v, i);
+			char item[80];
+			snprintf(item, sizeof(item), "%s[%lld]", what, (long long)i);
+			sim_at(host_sim(L), net_lua_check_time(L, -1, item), link_at, l, up);
 			lua_pop(L, 1);
 		}
-		lua_pop(L, 1);
 	} else {
-		sim_at(host_sim(L), host_to_duration(L, v, what), link_at, l, up);
+		sim_at(host_sim(L), net_lua_check_time(L, v, what), link_at, l, up);
 	}
 	lua_pop(L, 1);
 }
@@ -326,18 +409,21 @@ static int l_link(lua_State *L)
 		return host_error(L, "link: 'rate' is required, e.g. rate = \"10Mbps\"");
 	struct link_cfg cfg = { 0 };
 	cfg.rate_bps = host_get_rate(L, 3, "link", "rate", 0);
-	cfg.delay_ns = host_get_duration(L, 3, "link", "delay", 0);
-	cfg.jitter_ns = host_get_duration(L, 3, "link", "jitter", 0);
+	cfg.delay_ns = net_lua_get_span(L, 3, "link", "delay", 0);
+	cfg.jitter_ns = net_lua_get_span(L, 3, "link", "jitter", 0);
 	cfg.mtu = (uint32_t)host_get_int(L, 3, "link", "mtu", 1500, 68, 65535);
 	cfg.cost = (uint32_t)host_get_int(L, 3, "link", "cost", 1, 1, 1000000000);
 	lua_getfield(L, 3, "loss");
 	get_loss(L, -1, "link", &cfg.loss);
 	lua_pop(L, 1);
 	if (lua_getfield(L, 3, "addr") != LUA_TNIL) {
+		if (!lua_istable(L, -1) || luaL_len(L, -1) != 2)
+			return host_error(L, "link: addr: expected { \"192.168.1.1/24\", \"192.168.1.2/24\" }, got %s",
+					  lua_istable(L, -1) ? "a table without two entries" : luaL_typename(L, -1));
 		for (int k = 0; k < 2; k++) {
 			int plen = 0;
 			lua_rawgeti(L, -1 - k, k + 1);
-			const char *s = lua_tostring(L, -1);
+			const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 			if (!s || ipv4_parse(s, &cfg.addr[k], &plen) < 0 || plen < 1 || plen > 31)
 				return host_error(L, "link: addr: expected { \"192.168.1.1/24\", \"192.168.1.2/24\" }");
 			cfg.plen[k] = (uint8_t)plen;
@@ -357,6 +443,11 @@ static int l_link(lua_State *L)
 	lua_pop(L, 1);
 	schedule_updown(L, 3, l, "down_at", false);
 	schedule_updown(L, 3, l, "up_at", true);
+	struct host *h = host_of(L);
+	if (host_started(h) && host_pcap_dir(h)) /* files of the first links open at the start */
+		for (int k = 0; k < 2; k++)
+			if (net_pcap_open_iface(l->end[k], host_pcap_dir(h), &err) < 0)
+				return host_error(L, "link: %s", err.msg);
 	push_handle(L, l, LINK_MT);
 	return 1;
 }
@@ -373,28 +464,32 @@ static int side_arg(lua_State *L, struct link *l, int idx, const char *what)
 	return host_error(L, "%s: %s is not an end of link %s", what, nd->name, l->name);
 }
 
-static int link_down(lua_State *L) { link_set_up(checklink(L), false); return 0; }
-static int link_up(lua_State *L) { link_set_up(checklink(L), true); return 0; }
+static int link_down(lua_State *L) { link_set_up(checklink(L, "down"), false); return 0; }
+static int link_up(lua_State *L) { link_set_up(checklink(L, "up"), true); return 0; }
 
 static int link_rate(lua_State *L)
 {
-	struct link *l = checklink(L);
-	uint64_t r = host_to_rate(L, 2, "set_rate");
+	struct link *l = checklink(L, "set_rate");
+	if (lua_isnone(L, 2))
+		return host_error(L, "set_rate: rate: missing, e.g. l:set_rate(\"5Mbps\")");
+	uint64_t r = host_to_rate(L, 2, "set_rate: rate");
 	link_set_rate(l, side_arg(L, l, 3, "set_rate"), r);
 	return 0;
 }
 
 static int link_delay(lua_State *L)
 {
-	struct link *l = checklink(L);
-	simtime_t d = host_to_duration(L, 2, "set_delay");
+	struct link *l = checklink(L, "set_delay");
+	if (lua_isnone(L, 2))
+		return host_error(L, "set_delay: delay: missing, e.g. l:set_delay(\"10ms\")");
+	simtime_t d = net_lua_check_span(L, 2, "set_delay: delay");
 	link_set_delay(l, side_arg(L, l, 3, "set_delay"), d);
 	return 0;
 }
 
 static int link_loss(lua_State *L)
 {
-	struct link *l = checklink(L);
+	struct link *l = checklink(L, "set_loss");
 	struct loss_cfg cfg;
 	get_loss(L, 2, "set_loss", &cfg);
 	struct errbuf err;
@@ -405,7 +500,7 @@ static int link_loss(lua_State *L)
 
 static int link_queue(lua_State *L)
 {
-	struct link *l = checklink(L);
+	struct link *l = checklink(L, "set_queue");
 	int side = side_arg(L, l, 3, "set_queue");
 	for (int k = 0; k < 2; k++)
 		if (side < 0 || side == k)
@@ -416,7 +511,7 @@ static int link_queue(lua_State *L)
 /* l:queue_name(from) -> "r1->r2": the entity of the queue at from's end */
 static int link_queue_name(lua_State *L)
 {
-	struct link *l = checklink(L);
+	struct link *l = checklink(L, "queue_name");
 	int side = side_arg(L, l, 2, "queue_name");
 	lua_pushstring(L, l->end[side < 0 ? 0 : side]->name);
 	return 1;
@@ -424,7 +519,7 @@ static int link_queue_name(lua_State *L)
 
 static int link_stats(lua_State *L)
 {
-	struct link *l = checklink(L);
+	struct link *l = checklink(L, "stats");
 	lua_createtable(L, 0, 8);
 	lua_pushinteger(L, (lua_Integer)l->lost);
 	lua_setfield(L, -2, "lost");
@@ -450,8 +545,10 @@ static int link_stats(lua_State *L)
 
 static int link_index(lua_State *L)
 {
-	struct link *l = checklink(L);
-	const char *k = luaL_checkstring(L, 2);
+	struct link *l = checklink(L, "__index");
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return 0; /* l[5] is nil, as in a table */
+	const char *k = lua_tostring(L, 2);
 	if (strcmp(k, "name") == 0) {
 		lua_pushstring(L, l->name);
 		return 1;
@@ -472,7 +569,7 @@ static int link_index(lua_State *L)
 
 static int link_tostring(lua_State *L)
 {
-	lua_pushfstring(L, "link %s", checklink(L)->name);
+	lua_pushfstring(L, "link %s", checklink(L, "__tostring")->name);
 	return 1;
 }
 
@@ -482,8 +579,10 @@ static int l_routing(lua_State *L)
 {
 	static const char *const keys[] = { "delay", "mode", NULL };
 	struct net *n = lnet(L);
+	if (lua_isnone(L, 1))
+		return host_error(L, "routing: expected a table of options { delay = ..., mode = ... }, got nothing");
 	host_check_keys(L, 1, "routing", keys);
-	n->route_delay = host_get_duration(L, 1, "routing", "delay", n->route_delay);
+	n->route_delay = net_lua_get_span(L, 1, "routing", "delay", n->route_delay);
 	const char *mode = host_get_str(L, 1, "routing", "mode", n->spf ? "spf" : "static");
 	if (strcmp(mode, "spf") == 0)
 		n->spf = true;

@@ -20,6 +20,20 @@ uint32_t net_lua_checkaddr(lua_State *L, int idx, const char *what);
 /* The same, for a field of an options table. */
 struct node *net_lua_getnode(lua_State *L, int tbl, const char *what, const char *key);
 uint32_t net_lua_getaddr(lua_State *L, int tbl, const char *what, const char *key);
+/* Times and durations a script gives, checked so that the clock plus
+ * them cannot overflow (sim/time.h: SIM_TIME_LIMIT).  A span is a
+ * duration the model adds to the clock (a delay, a period, a timeout),
+ * at most SIM_TIME_LIMIT; a time is an instant (start, down_at), not in
+ * the past and at most SIM_TIME_LIMIT.  `what` names the argument in
+ * messages ("link: delay"); the get_ forms read tbl[key], def if absent. */
+simtime_t net_lua_check_span(lua_State *L, int idx, const char *what);
+simtime_t net_lua_check_time(lua_State *L, int idx, const char *what);
+simtime_t net_lua_get_span(lua_State *L, int tbl, const char *what, const char *key, simtime_t def);
+simtime_t net_lua_get_time(lua_State *L, int tbl, const char *what, const char *key, simtime_t def);
+/* The object of class mt (a luaL_newmetatable name) that a method was
+ * called on; an error naming the method if it was called with '.' or on
+ * another kind of object.  kind is "a link", for the message. */
+void *net_lua_checkself(lua_State *L, const char *mt, const char *kind, const char *method);
 /* Pushes the node's Lua object. */
 void net_lua_pushnode(lua_State *L, struct node *nd);
 

@@ -1,4 +1,5 @@
 /* The network object, nodes and their interfaces, pcap and summary rows. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,26 +143,41 @@ void net_drop(struct net *n, const char *entity, const char *why, struct packet 
 
 /* ---- pcap: one file per interface, "<node>-eth<i>.pcap" ---- */
 
+/* Opens the file of one interface, unless it has one already. */
+int net_pcap_open_iface(struct iface *ifc, const char *dir, struct errbuf *err)
+{
+	if (ifc->pcap)
+		return 0;
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s/%s-eth%d.pcap", dir, ifc->node->name, ifc->index) >=
+	    (int)sizeof(path)) {
+		err_set(err, "--pcap: the folder name '%s' is too long", dir);
+		return -1;
+	}
+	ifc->pcap = pcap_open(path, 0);
+	if (!ifc->pcap) {
+		err_set(err, "--pcap: cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int net_pcap_open(struct net *n, const char *dir, struct errbuf *err)
 {
 	if (mkdir(dir, 0777) < 0) {
+		int e = errno;
 		struct stat st;
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			err_set(err, "--pcap: cannot create folder '%s'", dir);
+			err_set(err, "--pcap: cannot create folder '%s': %s", dir,
+				strerror(e == EEXIST ? ENOTDIR : e));
 			return -1;
 		}
 	}
 	for (size_t i = 0; i < n->nnodes; i++) {
 		struct node *nd = n->nodes[i];
-		for (size_t k = 0; k < nd->nifs; k++) {
-			char path[4096];
-			snprintf(path, sizeof(path), "%s/%s-eth%d.pcap", dir, nd->name, nd->ifs[k]->index);
-			nd->ifs[k]->pcap = pcap_open(path, 0);
-			if (!nd->ifs[k]->pcap) {
-				err_set(err, "--pcap: cannot write '%s'", path);
+		for (size_t k = 0; k < nd->nifs; k++)
+			if (net_pcap_open_iface(nd->ifs[k], dir, err) < 0)
 				return -1;
-			}
-		}
 	}
 	return 0;
 }
@@ -171,8 +187,10 @@ void net_pcap_close(struct net *n)
 	for (size_t i = 0; i < n->nnodes; i++) {
 		struct node *nd = n->nodes[i];
 		for (size_t k = 0; k < nd->nifs; k++) {
-			if (nd->ifs[k]->pcap && pcap_close(nd->ifs[k]->pcap) < 0)
-				sim_fail(n->sim, "writing the pcap file of %s failed", nd->ifs[k]->name);
+			int rc = nd->ifs[k]->pcap ? pcap_close(nd->ifs[k]->pcap) : 0;
+			if (rc < 0)
+				sim_fail(n->sim, "writing the pcap file of %s failed: %s", nd->ifs[k]->name,
+					 strerror(-rc));
 			nd->ifs[k]->pcap = NULL;
 		}
 	}

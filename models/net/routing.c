@@ -274,7 +274,7 @@ void net_routes_schedule(struct net *n)
 {
 	if (!n->routing_started)
 		return; /* not computed yet: the start of the run will */
-	timer_arm(n->sim, &n->route_timer, n->sim->now + n->route_delay);
+	timer_arm(n->sim, &n->route_timer, simtime_add_sat(n->sim->now, n->route_delay));
 }
 
 int node_add_static_route(struct node *nd, uint32_t prefix, int len, struct iface *out,

@@ -2,6 +2,8 @@
  * parameter parsing.  See qdisc.h for the contract with disciplines. */
 #include "qdisc.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,9 +247,16 @@ int qparam_int(struct qparams *p, const char *qd, const char *key, int64_t def,
 		return 0;
 	}
 	char *end;
-	long long v = strtoll(kv->str, &end, 10);
-	if (!*kv->str || *end) {
-		err_set(err, "%s: %s: expected an integer, got '%s'", qd, key, kv->str);
+	const char *t = kv->str;
+	errno = 0;
+	long long v = strtoll(t, &end, 10);
+	if (!isdigit((unsigned char)t[t[0] == '-']) || *end) { /* no blanks or '+' before it */
+		err_set(err, "%s: %s: expected an integer, got '%s'", qd, key, t);
+		return -1;
+	}
+	if (errno == ERANGE) {
+		err_set(err, "%s: %s: %s is out of range [%lld, %lld]", qd, key, t, (long long)min,
+			(long long)max);
 		return -1;
 	}
 	if (v < min || v > max) {
@@ -269,7 +278,7 @@ int qparam_num(struct qparams *p, const char *qd, const char *key, double def,
 	}
 	char *end;
 	double v = strtod(kv->str, &end);
-	if (!*kv->str || *end) {
+	if (!*kv->str || *end || isspace((unsigned char)kv->str[0])) {
 		err_set(err, "%s: %s: expected a number, got '%s'", qd, key, kv->str);
 		return -1;
 	}
@@ -293,6 +302,15 @@ int qparam_duration(struct qparams *p, const char *qd, const char *key, simtime_
 		err_set(err, "%s: %s: expected a duration like '5ms', got '%s'", qd, key, kv->str);
 		return -1;
 	}
+	/* Linux configures these times as u32 microseconds (TCA_CODEL_TARGET,
+	 * TCA_CODEL_INTERVAL, TCA_FQ_CODEL_CE_THRESHOLD, TCA_PIE_TARGET,
+	 * TCA_PIE_TUPDATE in include/uapi/linux/pkt_sched.h); the bound also
+	 * keeps `now + interval` and CoDel's 16 * interval far from overflow. */
+	if (*out > QPARAM_DURATION_MAX) {
+		err_set(err, "%s: %s: %s is longer than Linux can configure (4294.967295s, u32 microseconds)",
+			qd, key, kv->str);
+		return -1;
+	}
 	return 0;
 }
 
@@ -304,9 +322,15 @@ int qparam_size(struct qparams *p, const char *qd, const char *key, uint64_t def
 		*out = def;
 		return 0;
 	}
-	char *end;
-	unsigned long long v = strtoull(kv->str, &end, 10);
-	if (*kv->str && !*end && kv->str[0] != '-') { /* a plain number is bytes */
+	const char *t = kv->str;
+	size_t digits = strspn(t, "0123456789");
+	if (digits && !t[digits]) { /* a plain number is bytes */
+		errno = 0;
+		unsigned long long v = strtoull(t, NULL, 10);
+		if (errno == ERANGE || v > INT64_MAX) {
+			err_set(err, "%s: %s: %s bytes is too large", qd, key, t);
+			return -1;
+		}
 		*out = v;
 		return 0;
 	}

@@ -116,6 +116,8 @@ int qparam_int(struct qparams *p, const char *qd, const char *key, int64_t def,
 	       int64_t min, int64_t max, int64_t *out, struct errbuf *err);
 int qparam_num(struct qparams *p, const char *qd, const char *key, double def,
 	       double min, double max, double *out, struct errbuf *err);
+/* The longest duration qparam_duration accepts: 2^32 - 1 microseconds. */
+#define QPARAM_DURATION_MAX ((simtime_t)4294967295 * 1000)
 int qparam_duration(struct qparams *p, const char *qd, const char *key, simtime_t def,
 		    simtime_t *out, struct errbuf *err);
 int qparam_size(struct qparams *p, const char *qd, const char *key, uint64_t def,

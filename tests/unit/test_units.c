@@ -302,6 +302,55 @@ static void test_fmt_duration(void **state)
 	assert_string_equal(units_fmt_duration(b, sizeof(b), -40000000), "-40ms");
 	/* 90 s prints in seconds (no minutes unit when printing) */
 	assert_string_equal(units_fmt_duration(b, sizeof(b), 90000000000ll), "90s");
+	/* the ends of int64 (2^63 - 1 and -2^63 ns): printed, not recursed on */
+	assert_string_equal(units_fmt_duration(b, sizeof(b), INT64_MAX), "9223372036.854775807s");
+	assert_string_equal(units_fmt_duration(b, sizeof(b), INT64_MIN), "-9223372036.854775808s");
+	assert_string_equal(units_fmt_duration(b, sizeof(b), -1), "-1ns");
+}
+
+/* Lua numbers to integer base units: half away from zero, and no value
+ * outside int64 (whose conversion in C is undefined). */
+static void test_round(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(units_round(2.5, &v), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(units_round(-2.5, &v), 0);
+	assert_int_equal(v, -3);
+	assert_int_equal(units_round(-1.2, &v), 0);
+	assert_int_equal(v, -1);
+	assert_int_equal(units_round(9007199254740992.0, &v), 0); /* 2^53 */
+	assert_int_equal(v, 9007199254740992ll);
+	assert_int_equal(units_round(-9223372036854775808.0, &v), -1); /* -2^63 itself: excluded */
+	assert_int_equal(units_round(9223372036854775808.0, &v), -1);  /* 2^63 */
+	assert_int_equal(units_round(9223372036854774784.0, &v), 0);   /* 2^63 - 1024 */
+	assert_int_equal(v, 9223372036854774784ll);
+	v = 7;
+	assert_int_equal(units_round(0.0 / 0.0, &v), -1);
+	assert_int_equal(units_round(1.0 / 0.0, &v), -1);
+	assert_int_equal(units_round(-1.0 / 0.0, &v), -1);
+	assert_int_equal(units_round(1e300, &v), -1);
+	assert_int_equal(v, 7);
+}
+
+/* simtime_add reports overflow rather than wrapping; the saturating form
+ * gives SIM_NEVER.  SIM_TIME_LIMIT + 3 * SIM_TIME_LIMIT - 1 still fits. */
+static void test_time_add(void **state)
+{
+	(void)state;
+	simtime_t t = 5;
+	assert_int_equal(simtime_add(1, 2, &t), 0);
+	assert_int_equal(t, 3);
+	assert_int_equal(simtime_add(INT64_MAX, 1, &t), -1);
+	assert_int_equal(t, 3);
+	assert_int_equal(simtime_add(INT64_MIN, -1, &t), -1);
+	assert_int_equal(simtime_add(SIM_TIME_LIMIT, 2 * SIM_TIME_LIMIT, &t), 0);
+	assert_int_equal(simtime_add(t, SIM_TIME_LIMIT - 1, &t), 0);
+	assert_int_equal(t, INT64_MAX);
+	assert_int_equal(simtime_add_sat(INT64_MAX - 10, 11), SIM_NEVER);
+	assert_int_equal(simtime_add_sat(10, 11), 21);
+	assert_int_equal(SIM_TIME_LIMIT, 2305843009213693952ll); /* 2^61 */
 }
 
 static void test_fmt_size(void **state)
@@ -324,7 +373,7 @@ static void test_round_trip(void **state)
 	static const uint64_t rates[] = { 1, 999, 1000, 1500, 56000, 1544000, 10000000, 12345678,
 					  1500000000, 40000000000ull, 2000000000000ull };
 	static const simtime_t durs[] = { 1, 999, 1000, 1500, 40000000, 123456789, 2000000000,
-					  90000000000ll };
+					  90000000000ll, INT64_MAX };
 	static const uint64_t sizes[] = { 0, 1, 1500, 1024, 65536, 1048576, 1073741824, 9000 };
 	char b[64];
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
@@ -360,6 +409,8 @@ int main(void)
 		cmocka_unit_test(test_fmt_duration),
 		cmocka_unit_test(test_fmt_size),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round),
+		cmocka_unit_test(test_time_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
