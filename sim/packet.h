@@ -92,9 +92,13 @@ struct pbuf *pbuf_new(const void *data, uint32_t len);
 static inline struct pbuf *pbuf_ref(struct pbuf *b) { b->refs++; return b; }
 void pbuf_unref(struct pbuf *b);
 
+/* What a link and a router read of every packet (next, ip, link_epoch) and
+ * the start of the transport header share the first cache line. */
 struct packet {
 	struct packet *next;     /* queue linkage; owner's use */
 	struct ipv4_hdr ip;
+	uint32_t link_epoch;     /* link generation when it left the wire's sender */
+	uint32_t flow_hash;      /* set by the sender; FQ and ECMP use it */
 	union {
 		struct udp_hdr udp;
 		struct tcp_hdr tcp;
@@ -106,8 +110,6 @@ struct packet {
 	uint64_t uid;            /* unique per simulation, for traces */
 	simtime_t created_ns;    /* when the packet was built */
 	simtime_t enq_ns;        /* when it entered its current queue */
-	uint32_t link_epoch;     /* link generation when it left the wire's sender */
-	uint32_t flow_hash;      /* set by the sender; FQ and ECMP use it */
 	uint64_t tag;            /* transport's use (e.g. TCP's tx record) */
 	bool in_use;             /* false while in the pool's free list */
 };

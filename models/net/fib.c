@@ -2,7 +2,17 @@
  * (prefix, length), plus a bitmap of the lengths in use.  A lookup probes
  * only the lengths present, longest first; real tables here hold a handful
  * of distinct lengths (/32 local, /24 links, /0 default), so a lookup costs
- * two or three hash probes.  Deletion shifts entries back (no tombstones). */
+ * two or three hash probes.  Deletion shifts entries back (no tombstones).
+ *
+ * In front of the probes sits a direct-mapped memo of recent lookups, one
+ * entry per two slots, keyed by the whole address and holding a copy of
+ * the answer: a router forwards to the same few thousand destinations over
+ * and over, and one memo line is cheaper than a probe per length plus the
+ * route's own line (each a cache miss once the table outgrows the
+ * caches).  Every change to the table bumps its generation, which voids
+ * every memo at once, so a lookup is always the exact longest match of the
+ * table as it is now. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +20,8 @@
 #include "sim/util.h"
 
 #define EMPTY 0xff
+
+_Static_assert(sizeof(struct fib_memo) == 32, "two memo entries per cache line");
 
 static inline uint32_t slot_hash(uint32_t prefix, int len, uint32_t mask)
 {
@@ -25,6 +37,7 @@ void fib_init(struct fib *f)
 void fib_free(struct fib *f)
 {
 	free(f->slots);
+	free(f->memo);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -36,6 +49,15 @@ static void fib_rehash(struct fib *f, uint32_t cap)
 	for (uint32_t i = 0; i < cap; i++)
 		f->slots[i].len = EMPTY;
 	f->cap = cap;
+	free(f->memo);
+	/* line-aligned, so no entry straddles two lines; generation 0 is
+	 * never current */
+	f->memo = aligned_alloc(64, cap / 2 * sizeof(*f->memo));
+	if (!f->memo) {
+		fprintf(stderr, "wirelab: out of memory for a routing table of %u slots\n", cap);
+		abort();
+	}
+	memset(f->memo, 0, cap / 2 * sizeof(*f->memo));
 	for (uint32_t i = 0; i < oldcap; i++) {
 		if (old[i].len == EMPTY)
 			continue;
@@ -61,9 +83,19 @@ static struct route *find_slot(const struct fib *f, uint32_t prefix, int len)
 	}
 }
 
+/* The table changed: forget every memo (generation 0 marks an unused one). */
+static void changed(struct fib *f)
+{
+	if (++f->gen == 0) {
+		memset(f->memo, 0, f->cap / 2 * sizeof(*f->memo));
+		f->gen = 1;
+	}
+}
+
 void fib_add(struct fib *f, uint32_t prefix, int len, enum route_type type, struct iface *out)
 {
 	prefix &= prefix_mask(len);
+	changed(f);
 	struct route *r = find_slot(f, prefix, len);
 	if (r) {
 		r->type = (uint8_t)type;
@@ -87,6 +119,7 @@ bool fib_remove(struct fib *f, uint32_t prefix, int len)
 	struct route *r = find_slot(f, prefix, len);
 	if (!r)
 		return false;
+	changed(f);
 	uint32_t mask = f->cap - 1, i = (uint32_t)(r - f->slots);
 	/* backward-shift deletion keeps every probe chain unbroken */
 	for (uint32_t j = (i + 1) & mask; f->slots[j].len != EMPTY; j = (j + 1) & mask) {
@@ -105,7 +138,7 @@ bool fib_remove(struct fib *f, uint32_t prefix, int len)
 	return true;
 }
 
-const struct route *fib_lookup(const struct fib *f, uint32_t addr)
+static const struct route *lpm(const struct fib *f, uint32_t addr)
 {
 	uint64_t lens = f->lens;
 	while (lens) {
@@ -116,6 +149,24 @@ const struct route *fib_lookup(const struct fib *f, uint32_t addr)
 		lens &= ~(1ull << len);
 	}
 	return NULL;
+}
+
+const struct route *fib_lookup(const struct fib *f, uint32_t addr)
+{
+	if (!f->cap)
+		return NULL;
+	/* the memo is a cache, not part of the table's value: filling it
+	 * leaves the table as it was */
+	struct fib_memo *m = &f->memo[(uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & (f->cap / 2 - 1)];
+	if (m->addr != addr || m->gen != f->gen) {
+		const struct route *r = lpm(f, addr);
+		m->addr = addr;
+		m->gen = f->gen;
+		m->found = r != NULL;
+		if (r)
+			m->r = *r;
+	}
+	return m->found ? &m->r : NULL;
 }
 
 const struct route *fib_get(const struct fib *f, uint32_t prefix, int len)

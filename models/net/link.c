@@ -3,10 +3,13 @@
  * Each direction is a transmitter fed by the sending interface's qdisc.
  * When the transmitter is idle a packet is dequeued and put on the wire for
  * exactly size*8/rate; one event frees the transmitter when its last bit
- * has left, another delivers it to the far end one propagation delay
- * later.  The loss model is applied as the packet is sent (a lost packet
+ * has left, and the packet reaches the far end one propagation delay
+ * later.  Packets on the wire wait in a FIFO per direction with one event
+ * pending, the head's, so the event queue holds one entry per busy wire
+ * rather than one per packet in flight.  The loss model is applied as the packet is sent (a lost packet
  * still occupies the wire).  Taking a link down flushes both queues and
  * kills the packets on the wire (their epoch no longer matches). */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,14 @@ static void iface_start_tx(struct iface *ifc);
 
 static struct iface *iface_new(struct link *l, struct node *nd, int side)
 {
-	struct iface *ifc = xcalloc(1, sizeof(*ifc));
+	/* on a line of its own: its first 80 bytes are read for every packet */
+	size_t size = (sizeof(struct iface) + 63) / 64 * 64;
+	struct iface *ifc = aligned_alloc(64, size);
+	if (!ifc) {
+		fprintf(stderr, "wirelab: out of memory for an interface\n");
+		abort();
+	}
+	memset(ifc, 0, size);
 	ifc->node = nd;
 	ifc->link = l;
 	ifc->side = side;
@@ -154,10 +164,10 @@ static void tx_done(struct sim *s, void *obj, uint64_t arg)
 	iface_start_tx(ifc);
 }
 
-static void arrive(struct sim *s, void *obj, uint64_t arg)
+/* Delivers p to the far end ifc, or drops it if the link went down while
+ * it was on the wire. */
+static void deliver(struct sim *s, struct iface *ifc, struct packet *p)
 {
-	struct iface *ifc = obj;
-	struct packet *p = (struct packet *)(uintptr_t)arg;
 	struct link *l = ifc->link;
 	if (!l->up || p->link_epoch != l->epoch) {
 		l->dropped_down++;
@@ -169,6 +179,75 @@ static void arrive(struct sim *s, void *obj, uint64_t arg)
 	ifc->rx_pkts++;
 	ifc->rx_bytes += p->ip.tot_len;
 	ip_input(ifc->node, p, ifc);
+}
+
+/* A packet that could not join the wire's FIFO (its delay was shortened
+ * while earlier packets were still on the wire): its own event. */
+static void arrive_one(struct sim *s, void *obj, uint64_t arg)
+{
+	deliver(s, obj, (struct packet *)(uintptr_t)arg);
+}
+
+/* The event of the first packet on a wire: p arrives now at the far end,
+ * obj.  The next packet's event is queued before p is delivered, so
+ * whatever the delivery sends cannot disturb the wire's order. */
+static void wire_arrive(struct sim *s, void *obj, uint64_t arg)
+{
+	struct iface *to = obj;
+	struct packet *p = (struct packet *)(uintptr_t)arg;
+	struct link_dir *d = &to->link->dir[1 - to->side];
+	if (--d->wire_len) {
+		const struct wire_slot *w = &d->ring[d->ring_head];
+		d->ring_head = (d->ring_head + 1) & (d->ring_cap - 1);
+		/* It will be read when it arrives, one transmission time from
+		 * now at the least; it has waited a propagation delay and is
+		 * cold by now. */
+		__builtin_prefetch(w->p);
+		evheap_push_seq(&s->heap, w->at, w->seq, wire_arrive, to, (uint64_t)(uintptr_t)w->p);
+	}
+	deliver(s, to, p);
+}
+
+static void ring_grow(struct link_dir *d)
+{
+	uint32_t n = d->wire_len - 1; /* in the ring */
+	uint32_t cap = d->ring_cap ? d->ring_cap * 2 : 16;
+	struct wire_slot *v = xmalloc((size_t)cap * sizeof(*v));
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = d->ring[(d->ring_head + i) & (d->ring_cap - 1)];
+	free(d->ring);
+	d->ring = v;
+	d->ring_head = 0;
+	d->ring_cap = cap;
+}
+
+/* Puts p on the wire towards `to`, arriving at `at`.  Packets on a wire
+ * arrive in the order they were sent (jitter keeps that order too), so
+ * they wait in a FIFO with one pending event, that of the first, rather
+ * than one heap entry each.  Each keeps the sequence number an event of
+ * its own would have had, so events run in exactly the order they did
+ * when every packet had its own.  A wire that holds one packet at a time
+ * (an access link) never touches its ring. */
+static void wire_put(struct sim *s, struct iface *to, struct link_dir *d, struct packet *p,
+		     simtime_t at)
+{
+	uint64_t seq = s->heap.next_seq++;
+	if (d->wire_len == 0) {
+		evheap_push_seq(&s->heap, at, seq, wire_arrive, to, (uint64_t)(uintptr_t)p);
+	} else if (at < d->wire_last_at) {
+		/* overtakes the packets before it: only after link_set_delay()
+		 * shortened the delay */
+		assert(at >= s->now);
+		evheap_push_seq(&s->heap, at, seq, arrive_one, to, (uint64_t)(uintptr_t)p);
+		return;
+	} else {
+		if (d->wire_len - 1 == d->ring_cap)
+			ring_grow(d);
+		d->ring[(d->ring_head + d->wire_len - 1) & (d->ring_cap - 1)] =
+			(struct wire_slot){ .p = p, .at = at, .seq = seq };
+	}
+	d->wire_len++;
+	d->wire_last_at = at;
 }
 
 static void iface_start_tx(struct iface *ifc)
@@ -204,7 +283,7 @@ static void iface_start_tx(struct iface *ifc)
 			at = d->last_arrive;
 		d->last_arrive = at;
 	}
-	sim_at(s, at, arrive, l->end[1 - ifc->side], (uint64_t)(uintptr_t)p);
+	wire_put(s, l->end[1 - ifc->side], d, p, at);
 }
 
 void iface_send(struct iface *ifc, struct packet *p)

@@ -42,11 +42,21 @@ struct route {
 	struct iface *out;     /* NULL for RT_LOCAL */
 };
 
+/* A remembered lookup: while the table's generation was gen, addr's
+ * longest match was `r` (found) or nothing. */
+struct fib_memo {
+	uint32_t addr, gen;
+	bool found;
+	struct route r;        /* a copy: one cache line holds the whole answer */
+};
+
 struct fib {
 	struct route *slots;   /* open addressing on (prefix, len) */
 	uint32_t cap, count;
 	uint64_t lens;         /* bit L set: some route of length L exists */
 	uint32_t per_len[33];
+	struct fib_memo *memo; /* cap / 2 entries, direct-mapped by address */
+	uint32_t gen;          /* bumped on every change: older memos are void */
 };
 
 void fib_init(struct fib *f);
@@ -54,6 +64,9 @@ void fib_free(struct fib *f);
 /* Adds or replaces the route for (prefix, len); prefix is masked. */
 void fib_add(struct fib *f, uint32_t prefix, int len, enum route_type type, struct iface *out);
 bool fib_remove(struct fib *f, uint32_t prefix, int len);
+/* The longest match for addr, or NULL.  The route returned is a copy that
+ * stays valid until the next fib_lookup() on this table or a change to it:
+ * read it at once (fib_get returns the table's own entries). */
 const struct route *fib_lookup(const struct fib *f, uint32_t addr);
 const struct route *fib_get(const struct fib *f, uint32_t prefix, int len);
 /* Calls fn for every route, in (len desc, prefix asc) order. */
@@ -62,18 +75,18 @@ static inline uint32_t prefix_mask(int len) { return len ? ~0u << (32 - len) : 0
 
 /* ---- nodes and interfaces ---- */
 
-struct iface {
+struct iface {                 /* what every packet touches comes first */
 	struct node *node;
 	struct link *link;
+	struct qdisc *q;
+	struct pcap_writer *pcap;
 	int side;              /* this end is link->end[side] */
 	int index;             /* ethN */
-	char name[96];         /* "r1->r2", the queue's entity */
 	uint32_t addr;
 	uint8_t plen;
-	struct qdisc *q;
 	bool tx_busy;
 	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
-	struct pcap_writer *pcap;
+	char name[96];         /* "r1->r2", the queue's entity */
 };
 
 /* Transport protocol hooks, per IP protocol number. */
@@ -107,27 +120,41 @@ struct node {
 
 /* ---- links ---- */
 
+/* A packet on the wire: it arrives at `at`, in the place among same-time
+ * events that sequence number `seq` (taken when it was sent) gives it. */
+struct wire_slot {
+	struct packet *p;
+	simtime_t at;
+	uint64_t seq;
+};
+
 struct link_dir {
 	uint64_t rate_bps;
 	simtime_t delay_ns;
-	simtime_t jitter_ns;   /* extra delay, uniform in [0, jitter) */
-	simtime_t last_arrive; /* with jitter: no packet overtakes the one before */
-	struct rng *jitter_rng;
 	uint64_t rem;          /* carried remainder of bits*1e9 / rate */
 	struct loss *loss;     /* NULL: lossless */
+	struct rng *jitter_rng;
+	simtime_t jitter_ns;   /* extra delay, uniform in [0, jitter) */
+	simtime_t last_arrive; /* with jitter: no packet overtakes the one before */
+	/* Packets on the wire, in arrival order: the first is carried by the
+	 * pending event, the others wait in a ring (link.c). */
+	uint32_t wire_len;     /* packets on the wire, the first included */
+	uint32_t ring_head, ring_cap; /* ring_cap: 0 or a power of two */
+	struct wire_slot *ring;
+	simtime_t wire_last_at; /* arrival time of the last one sent */
 };
 
 struct link {
 	struct net *net;
 	uint32_t id;
-	char name[80];         /* "r1-r2" */
+	bool up;
+	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	struct iface *end[2];
 	struct link_dir dir[2]; /* dir[i]: from end[i] to end[1-i] */
 	uint32_t mtu;
 	uint32_t cost;
-	bool up;
-	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	uint64_t lost, dropped_down;
+	char name[80];         /* "r1-r2" */
 };
 
 /* ---- loss models ---- */

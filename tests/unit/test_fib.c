@@ -334,6 +334,41 @@ static void test_random_vs_bruteforce(void **state)
 	fib_free(&f);
 }
 
+/* The memo of recent lookups (fib.c) must never answer from a table that
+ * has since changed.  A fixed set of 48 addresses is looked up after every
+ * single change, so nearly every lookup finds its memo filled, sometimes
+ * by the same table and sometimes by an older one; each answer must be the
+ * brute-force longest match of the table as it is.  Growth (rehashes),
+ * replacements (same key, new interface) and removals are all mixed in. */
+static void test_memo_follows_changes(void **state)
+{
+	(void)state;
+	struct fib f;
+	fib_init(&f);
+	struct ref ref = { .cap = 4096 };
+	ref.v = malloc(ref.cap * sizeof(*ref.v));
+	assert_non_null(ref.v);
+	lcg_seed(777);
+	uint32_t addrs[48];
+	for (int op = 0; op < 3000; op++) {
+		if (op % 500 == 0) /* a new set now and then, inside current routes */
+			for (size_t k = 0; k < 48; k++)
+				addrs[k] = random_addr(&ref);
+		random_op(&f, &ref, op < 1500 ? 25 : 60);
+		for (size_t k = 0; k < 48; k++) {
+			for (int rep = 0; rep < 2; rep++) { /* the second is a memo hit */
+				const struct ref_route *want = ref_lookup(&ref, addrs[k]);
+				if (!want)
+					assert_null(fib_lookup(&f, addrs[k]));
+				else
+					expect_route(&f, addrs[k], want->prefix, want->len, &ifs[want->out]);
+			}
+		}
+	}
+	free(ref.v);
+	fib_free(&f);
+}
+
 /* Small tables (16 slots at up to 7 routes) make probe chains wrap around
  * slot 0 often; delete in random order and check every survivor after each
  * deletion.  Many rounds with fresh keys. */
@@ -453,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_walk_order),
 		cmocka_unit_test(test_random_vs_bruteforce),
 		cmocka_unit_test(test_small_table_deletions),
+		cmocka_unit_test(test_memo_follows_changes),
 		cmocka_unit_test(test_ipv4_parse_good),
 		cmocka_unit_test(test_ipv4_parse_bad),
 		cmocka_unit_test(test_ipv4_fmt),
