@@ -149,8 +149,7 @@ static void free_event(struct sim *s, void *obj, uint64_t arg)
 	struct tcp_sock *tp = obj;
 	struct tcp_stack *st = tp->stack;
 	tcp_unhash(tp);
-	if (tp->state == TCP_LISTEN)
-		tcp_listener_remove(st, tp);
+	tcp_listener_remove(st, tp);
 	tcp_probes_remove(tp);
 	tcp_sock_release(tp);
 	if (tp->all_prev)
@@ -170,10 +169,8 @@ static void tcp_free_later(struct tcp_sock *tp)
 		return;
 	tp->freed = true;
 	tcp_unhash(tp);
-	if (tp->state == TCP_LISTEN) {
-		tcp_listener_remove(tp->stack, tp);
-		tp->state = TCP_CLOSED;
-	}
+	tcp_listener_remove(tp->stack, tp);
+	tp->state = TCP_CLOSED;
 	timer_cancel(&tp->t_xmit);
 	timer_cancel(&tp->t_delack);
 	timer_cancel(&tp->t_pace);
@@ -216,6 +213,7 @@ void tcp_time_wait(struct tcp_sock *tp)
 	tcp_set_state(tp, TCP_TIME_WAIT);
 	tcp_xmit_timer_arm(tp, XT_NONE, 0);
 	timer_cancel(&tp->t_delack);
+	timer_cancel(&tp->t_pace);
 	/* nothing is left to send or reassemble: keep the 4-tuple, not the
 	 * buffers (a host may hold tens of thousands of these) */
 	free(tp->txq.v);
@@ -258,7 +256,7 @@ static void sock_init(struct tcp_sock *tp, struct node *nd, const struct tcp_con
 	tp->ato = cfg->delack_min;
 	timer_init(tp->sim, &tp->t_xmit, tcp_xmit_fired, tp);
 	timer_init(tp->sim, &tp->t_delack, tcp_delack_fired, tp);
-	timer_init(tp->sim, &tp->t_pace, tcp_pace_fired, tp);
+	timer_init(tp->sim, &tp->t_pace, tcp_pace_timer_fired, tp);
 	timer_init(tp->sim, &tp->t_wait, tcp_wait_fired, tp);
 	tp->all_next = st->all;
 	if (st->all)
@@ -389,6 +387,7 @@ int tcp_connect(struct tcp_sock *ts, uint32_t raddr, uint16_t rport)
 	tcp_hash(ts);
 	tcp_set_state(ts, TCP_SYN_SENT);
 	tcp_send_syn(ts);
+	TCP_CHECK_SOCK(ts);
 	return 0;
 }
 
@@ -446,6 +445,7 @@ static int64_t send_common(struct tcp_sock *ts, uint64_t len, struct pbuf *data,
 	ts->write_seq += (uint32_t)len;
 	if (!more && (ts->state == TCP_ESTABLISHED || ts->state == TCP_CLOSE_WAIT))
 		tcp_write_xmit(ts);
+	TCP_CHECK_SOCK(ts);
 	return (int64_t)len;
 }
 
@@ -482,6 +482,7 @@ uint64_t tcp_recv(struct tcp_sock *ts, uint64_t max, uint8_t *out)
 	if (ts->state >= TCP_ESTABLISHED && ts->state != TCP_TIME_WAIT && ts->state != TCP_CLOSED &&
 	    after > before && after >= 2 * cur && after - cur >= ts->adv_mss)
 		tcp_send_ack(ts);
+	TCP_CHECK_SOCK(ts);
 	return n;
 }
 
@@ -502,6 +503,24 @@ void tcp_shutdown(struct tcp_sock *ts)
 	}
 }
 
+/* A listener closes (Linux inet_csk_listen_stop): it leaves the listener
+ * table at once, so a SYN to its port is refused, and its embryonic
+ * children go silently with it, as Linux drops the request sockets of a
+ * closed listener; the peer's next segment then finds no socket and is
+ * answered with a reset.  (Children that completed the handshake were
+ * accepted already and belong to the app.) */
+static void listen_stop(struct tcp_sock *l)
+{
+	tcp_listener_remove(l->stack, l);
+	for (struct tcp_sock *c = l->stack->all; c; c = c->all_next)
+		if (c->parent == l && !c->freed) {
+			tcp_log(c, "syn_drop", "its listener closed");
+			tcp_done(c, 0); /* gives back its place: pending-- */
+		}
+	tcp_set_state(l, TCP_CLOSED);
+	tcp_free_later(l);
+}
+
 void tcp_close(struct tcp_sock *ts)
 {
 	if (ts->orphan)
@@ -513,8 +532,7 @@ void tcp_close(struct tcp_sock *ts)
 		tcp_free_later(ts);
 		return;
 	case TCP_LISTEN:
-		tcp_set_state(ts, TCP_CLOSED);
-		tcp_free_later(ts);
+		listen_stop(ts);
 		return;
 	case TCP_SYN_SENT:
 		tcp_done(ts, 0);
@@ -531,6 +549,7 @@ void tcp_close(struct tcp_sock *ts)
 	tcp_shutdown(ts);
 	if (ts->state == TCP_FIN_WAIT_2)
 		timer_arm(ts->sim, &ts->t_wait, ts->sim->now + ts->cfg.fin_timeout);
+	TCP_CHECK_SOCK(ts);
 }
 
 void tcp_abort(struct tcp_sock *ts)
@@ -545,7 +564,9 @@ void tcp_abort(struct tcp_sock *ts)
 	}
 	ts->orphan = true;
 	memset(&ts->cb, 0, sizeof(ts->cb));
-	if (ts->state == TCP_CLOSED || ts->state == TCP_LISTEN)
+	if (ts->state == TCP_LISTEN)
+		listen_stop(ts);
+	else if (ts->state == TCP_CLOSED)
 		tcp_free_later(ts);
 	else
 		tcp_done(ts, 0);

@@ -662,6 +662,9 @@ void tcp_input(struct node *nd, struct packet *p)
 	}
 	if (!kept)
 		pkt_free(nd->net->sim, p);
+	TCP_CHECK_SOCK(tp);
+	if (tp->parent)
+		TCP_CHECK_SOCK(tp->parent);
 }
 
 /* ICMP errors about our segments (RFC 1122 §4.2.3.9): unreachable is fatal

@@ -326,6 +326,17 @@ void tcp_app_writable(struct tcp_sock *tp);
 struct tcp_sock *tcp_child_new(struct tcp_sock *listener, const struct packet *syn);
 void tcp_sock_release(struct tcp_sock *tp);
 
+/* tcp_check.c: the invariants; each failure prints and aborts.  The
+ * sanitizer build (-DTCP_CHECK) checks after every segment, timer and API
+ * call through TCP_CHECK_SOCK. */
+bool tcp_check(const struct tcp_sock *tp);
+bool tcp_check_stack(const struct tcp_stack *st);
+#ifdef TCP_CHECK
+#define TCP_CHECK_SOCK(tp) ((void)tcp_check(tp))
+#else
+#define TCP_CHECK_SOCK(tp) ((void)0)
+#endif
+
 /* tcp_stack.c: the stack of a node, its tables and ports */
 struct tcp_stack *tcp_stack_of(struct node *nd);
 struct tcp_sock *tcp_lookup(struct tcp_stack *st, const struct packet *p);
@@ -341,6 +352,7 @@ int tcp_pick_port(struct tcp_sock *tp);
 void tcp_xmit_fired(struct sim *s, void *obj);
 void tcp_delack_fired(struct sim *s, void *obj);
 void tcp_wait_fired(struct sim *s, void *obj);
+void tcp_pace_timer_fired(struct sim *s, void *obj);
 void tcp_xmit_timer_arm(struct tcp_sock *tp, enum tcp_xmit_timer what, simtime_t when);
 void tcp_rearm_rto(struct tcp_sock *tp);
 void tcp_set_rto(struct tcp_sock *tp);

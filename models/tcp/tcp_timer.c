@@ -32,6 +32,7 @@ void tcp_xmit_fired(struct sim *s, void *obj)
 	case XT_REO: tcp_reo_fired(tp); break;
 	case XT_NONE: break;
 	}
+	TCP_CHECK_SOCK(tp);
 }
 
 void tcp_delack_fired(struct sim *s, void *obj)
@@ -40,6 +41,7 @@ void tcp_delack_fired(struct sim *s, void *obj)
 	struct tcp_sock *tp = obj;
 	if (tp->ack_pending && tp->state != TCP_CLOSED)
 		tcp_send_ack(tp);
+	TCP_CHECK_SOCK(tp);
 }
 
 void tcp_wait_fired(struct sim *s, void *obj)
@@ -56,6 +58,14 @@ void tcp_wait_fired(struct sim *s, void *obj)
 	default:
 		break;
 	}
+	TCP_CHECK_SOCK(tp);
+}
+
+/* The pacing timer's work is tcp_output.c's; the check follows it. */
+void tcp_pace_timer_fired(struct sim *s, void *obj)
+{
+	tcp_pace_fired(s, obj);
+	TCP_CHECK_SOCK((struct tcp_sock *)obj);
 }
 
 void tcp_xmit_timer_arm(struct tcp_sock *tp, enum tcp_xmit_timer what, simtime_t when)
