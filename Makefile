@@ -14,7 +14,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I. -DWIRELAB_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS     = $(PKG_LIBS) -lm
 
-SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DTCP_CHECK
 
 SIM_SRC    := $(wildcard sim/*.c)
 CLI_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))

@@ -10,8 +10,6 @@
 #include "sim/packet.h"
 #include "tcp_priv.h"
 
-struct tcp_sock *tcp_lookup(struct tcp_stack *st, const struct packet *p);
-void tcp_rcvq_add(struct tcp_sock *tp, const struct packet *p, uint32_t skip, uint32_t len);
 
 static uint32_t seg_len(const struct packet *p)
 {
@@ -664,6 +662,9 @@ void tcp_input(struct node *nd, struct packet *p)
 	}
 	if (!kept)
 		pkt_free(nd->net->sim, p);
+	TCP_CHECK_SOCK(tp);
+	if (tp->parent)
+		TCP_CHECK_SOCK(tp->parent);
 }
 
 /* ICMP errors about our segments (RFC 1122 §4.2.3.9): unreachable is fatal

@@ -1,7 +1,10 @@
-/* TCP internals shared by tcp.c (sockets, API, timers), tcp_output.c,
- * tcp_input.c (segment arrival, RFC 9293 §3.10.7), tcp_ack.c (ACK
- * processing, SACK, loss recovery), tcp_rate.c (delivery rate) and the
- * congestion controls in cc/.  Field names are the RFC's (snd_una,
+/* TCP internals shared by the files of models/tcp: tcp.c (sockets, state,
+ * the API), tcp_stack.c (4-tuple and listener tables, ports), tcp_timer.c
+ * (timers, RTT and RTO), tcp_buf.c (byte queues), tcp_info.c (logging,
+ * series, tcp_info), tcp_check.c (invariants), tcp_output.c, tcp_input.c
+ * (segment arrival, RFC 9293 §3.10.7), tcp_ack.c (ACK processing) with
+ * tcp_sack.c, tcp_rack.c, tcp_recovery.c and tcp_undo.c, tcp_rate.c
+ * (delivery rate) and the congestion controls in cc/.  Field names are the RFC's (snd_una,
  * rcv_nxt, snd_wl1) or Linux's where Linux has the concept (packets_out,
  * sacked_out, prr_delivered), so the code reads beside both.
  *
@@ -314,27 +317,68 @@ static inline bool tcp_has_unsent(const struct tcp_sock *tp)
 	return seq_before(tp->snd_nxt, tp->write_seq) || (tp->shut_wr && !tp->fin_sent);
 }
 
-/* tcp.c */
+/* tcp.c: sockets, state changes, the API */
 void tcp_set_state(struct tcp_sock *tp, enum tcp_state st);
 void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st);
 void tcp_done(struct tcp_sock *tp, int err);
 void tcp_time_wait(struct tcp_sock *tp);
+void tcp_app_readable(struct tcp_sock *tp);
+void tcp_app_writable(struct tcp_sock *tp);
+struct tcp_sock *tcp_child_new(struct tcp_sock *listener, const struct packet *syn);
+void tcp_sock_release(struct tcp_sock *tp);
+
+/* tcp_check.c: the invariants; each failure prints and aborts.  The
+ * sanitizer build (-DTCP_CHECK) checks after every segment, timer and API
+ * call through TCP_CHECK_SOCK. */
+bool tcp_check(const struct tcp_sock *tp);
+bool tcp_check_stack(const struct tcp_stack *st);
+#ifdef TCP_CHECK
+#define TCP_CHECK_SOCK(tp) ((void)tcp_check(tp))
+#else
+#define TCP_CHECK_SOCK(tp) ((void)0)
+#endif
+
+/* tcp_stack.c: the stack of a node, its tables and ports */
+struct tcp_stack *tcp_stack_of(struct node *nd);
+struct tcp_sock *tcp_lookup(struct tcp_stack *st, const struct packet *p);
+struct tcp_sock *tcp_lookup_tuple(struct tcp_stack *st, uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp);
+void tcp_hash(struct tcp_sock *tp);
+void tcp_unhash(struct tcp_sock *tp);
+void tcp_listener_add(struct tcp_stack *st, struct tcp_sock *tp);
+void tcp_listener_remove(struct tcp_stack *st, struct tcp_sock *tp);
+bool tcp_port_in_use(const struct tcp_stack *st, uint16_t port);
+int tcp_pick_port(struct tcp_sock *tp);
+
+/* tcp_timer.c: timers, RTT and RTO */
+void tcp_xmit_fired(struct sim *s, void *obj);
+void tcp_delack_fired(struct sim *s, void *obj);
+void tcp_wait_fired(struct sim *s, void *obj);
+void tcp_pace_timer_fired(struct sim *s, void *obj);
 void tcp_xmit_timer_arm(struct tcp_sock *tp, enum tcp_xmit_timer what, simtime_t when);
 void tcp_rearm_rto(struct tcp_sock *tp);
 void tcp_set_rto(struct tcp_sock *tp);
 void tcp_rtt_estimator(struct tcp_sock *tp, simtime_t m);
+uint32_t tcp_ts_now(const struct tcp_sock *tp);
+
+/* tcp_buf.c: send and receive queues, buffer sizes */
+void tcp_chunkq_push(struct tcp_chunkq *q, uint64_t len, struct pbuf *buf, uint32_t off);
+void tcp_chunkq_pull(struct tcp_chunkq *q, uint64_t n, uint8_t *out);
+void tcp_chunkq_free(struct tcp_chunkq *q);
+/* the real bytes of [off, off+len) of sndq, or NULL if all are virtual */
+struct pbuf *tcp_sndq_bytes(struct tcp_sock *tp, uint64_t off, uint32_t len);
+/* in-order payload into the receive queue */
+void tcp_rcvq_add(struct tcp_sock *tp, const struct packet *p, uint32_t skip, uint32_t len);
+/* bytes acknowledged leave the send queue */
+void tcp_sndq_acked(struct tcp_sock *tp, uint32_t new_una);
+void tcp_rcv_space_adjust(struct tcp_sock *tp);
+void tcp_sndbuf_expand(struct tcp_sock *tp);
+
+/* tcp_info.c: logging, series, tcp_info */
 void tcp_log(struct tcp_sock *tp, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void tcp_record_change(struct tcp_sock *tp);
 void tcp_probes_add(struct tcp_sock *tp);
-uint32_t tcp_ts_now(const struct tcp_sock *tp);
-void tcp_app_readable(struct tcp_sock *tp);
-void tcp_app_writable(struct tcp_sock *tp);
-struct tcp_sock *tcp_child_new(struct tcp_sock *listener, const struct packet *syn);
-void tcp_hash(struct tcp_sock *tp);
-void tcp_unhash(struct tcp_sock *tp);
-void tcp_sndbuf_expand(struct tcp_sock *tp);
-void tcp_chunkq_free(struct tcp_chunkq *q);
+void tcp_probes_remove(struct tcp_sock *tp);
 
 /* tcp_output.c */
 void tcp_write_xmit(struct tcp_sock *tp);
@@ -373,14 +417,79 @@ static inline uint32_t txq_pos(const struct tcp_txq *q, const struct tcp_txseg *
 	return (uint32_t)(s - q->v);
 }
 
-/* tcp_ack.c */
+/* ACK processing, shared by tcp_ack.c and the files it calls.  Flags of
+ * what one ACK did, as Linux's FLAG_*: */
+enum {
+	FLAG_DATA = 0x01,              /* the segment carries data */
+	FLAG_WIN_UPDATE = 0x02,
+	FLAG_DATA_ACKED = 0x04,        /* new data cumulatively ACKed */
+	FLAG_RETRANS_DATA_ACKED = 0x08,
+	FLAG_SYN_ACKED = 0x10,
+	FLAG_DATA_SACKED = 0x20,
+	FLAG_ECE = 0x40,
+	FLAG_LOST_RETRANS = 0x80,
+	FLAG_SND_UNA_ADVANCED = 0x400,
+	FLAG_DSACKING_ACK = 0x800,
+	FLAG_ORIG_SACK_ACKED = 0x1000, /* never-retransmitted data (S)ACKed */
+	FLAG_DSACK_TLP = 0x2000,
+	FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED,
+	FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED,
+	FLAG_CA_ALERT = FLAG_DATA_SACKED | FLAG_ECE | FLAG_DSACKING_ACK,
+	FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED,
+};
+
+/* What one ACK did, passed between the steps. */
+struct ack_state {
+	int flag;
+	uint32_t acked;          /* segments newly cumulatively ACKed */
+	uint32_t sacked;         /* segments newly SACKed */
+	uint32_t lost;           /* segments newly marked lost */
+	simtime_t seq_rtt;       /* oldest newly ACKed never-retransmitted segment */
+	simtime_t ca_rtt;        /* newest (S)ACKed never-retransmitted segment */
+	simtime_t sack_rtt;
+	bool lone_runt;          /* one short segment ACKed: maybe a delayed ACK */
+	struct rate_sample rs;
+};
+
+/* what an ACK leaves to send: nothing, the lost segments, new data (F-RTO) */
+enum { REXMIT_NONE, REXMIT_LOST, REXMIT_NEW };
+
+
+/* tcp_ack.c: one ACK */
 int tcp_ack(struct tcp_sock *tp, const struct packet *p);
-void tcp_enter_loss(struct tcp_sock *tp);
-void tcp_enter_cwr(struct tcp_sock *tp);
-void tcp_rto_fired(struct tcp_sock *tp);
+void tcp_cwnd_validate(struct tcp_sock *tp, bool is_cwnd_limited);
+
+/* tcp_sack.c: the scoreboard */
+void tcp_mark_lost(struct tcp_sock *tp, struct tcp_txseg *s, struct ack_state *st);
+void tcp_sack_mark_lost(struct tcp_sock *tp, struct ack_state *st);
+void tcp_add_reno_sack(struct tcp_sock *tp);
+void tcp_newreno_mark_lost(struct tcp_sock *tp, bool una_advanced, struct ack_state *st);
+void tcp_sacktag(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_state *st);
+void tcp_clean_rtx_queue(struct tcp_sock *tp, uint32_t ack, struct ack_state *st);
+
+/* tcp_rack.c: RACK-TLP */
+void tcp_rack_advance(struct tcp_sock *tp, const struct tcp_txseg *s);
+void tcp_rack_mark_lost(struct tcp_sock *tp, struct ack_state *st);
+void tcp_process_tlp_ack(struct tcp_sock *tp, uint32_t ack, int flag);
 void tcp_tlp_fired(struct tcp_sock *tp);
 void tcp_reo_fired(struct tcp_sock *tp);
-void tcp_cwnd_validate(struct tcp_sock *tp, bool is_cwnd_limited);
+
+/* tcp_recovery.c: congestion states, PRR, timeouts */
+void tcp_init_cwnd_reduction(struct tcp_sock *tp);
+void tcp_cwnd_reduction(struct tcp_sock *tp, uint32_t newly_acked_sacked, uint32_t newly_lost, int flag);
+void tcp_end_cwnd_reduction(struct tcp_sock *tp);
+void tcp_enter_cwr(struct tcp_sock *tp);
+void tcp_enter_recovery(struct tcp_sock *tp, bool ece_ack);
+void tcp_enter_loss(struct tcp_sock *tp);
+void tcp_fastretrans_alert(struct tcp_sock *tp, const struct tcp_hdr *th, struct ack_state *st,
+			   bool dupack, uint32_t prior_snd_una, int *rexmit);
+void tcp_rto_fired(struct tcp_sock *tp);
+
+/* tcp_undo.c: undoing spurious reductions */
+uint32_t tcp_current_ssthresh(const struct tcp_sock *tp);
+void tcp_init_undo(struct tcp_sock *tp);
+bool tcp_try_undo_loss(struct tcp_sock *tp, const struct tcp_hdr *th, bool frto_undo);
+bool tcp_try_undo_recovery(struct tcp_sock *tp, const struct tcp_hdr *th);
 
 /* tcp_rate.c (draft-cheng-iccrg-delivery-rate-estimation) */
 void tcp_rate_skb_sent(struct tcp_sock *tp, struct tcp_txseg *s);
