@@ -318,6 +318,7 @@ int host_main(const struct host_opts *opts)
 		lua_settop(L, 0);
 	}
 
+	host_sandbox_name_functions(L);
 	lua_pushcfunction(L, host_msgh);
 	lua_getfield(L, LUA_REGISTRYINDEX, "wirelab.main");
 	if (lua_pcall(L, 0, 0, 1) != LUA_OK) {

@@ -6,7 +6,11 @@
  * its metrics and Lua globals.  The script sees only whitelisted standard
  * functions (no io, os, load, dofile, require of arbitrary files) plus what
  * the modules add.  The host provides the scenario-level functions itself:
- * params{}, at(), record{}, run(), query(), include().
+ * params{}, at(), after(), every(), record{}, run(), metric(), event(),
+ * query(), include(), require() and units.*.  Its files: host.c (the host
+ * object, errors, host_main), host_sandbox.c, host_opts.c (the getters
+ * below), host_params.c, host_lib.c (query, require, include, units),
+ * host_timers.c, host_results.c (metric, event), host_run.c (record, run).
  *
  * Errors: a binding raises luaL_error / host_error with a sentence saying
  * what was expected; the host adds the script's file and line (also when the

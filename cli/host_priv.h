@@ -51,6 +51,7 @@ int host_msgh(lua_State *L);
 
 /* host_sandbox.c */
 void host_sandbox_build(lua_State *L);
+void host_sandbox_name_functions(lua_State *L);
 
 /* host_opts.c: pushes a short description of a value ("'x'", "12", "a table") */
 const char *host_value_repr(lua_State *L, int idx);

@@ -242,3 +242,52 @@ void host_sandbox_build(lua_State *L)
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &host_key_loaded);
 }
+
+/* Names for messages.  luaL_argerror names the function from the call
+ * site, and where there is none (a call through pcall, a callback) looks
+ * for it in the registry's LOADED table, which knows the real globals but
+ * not the sandbox's: "bad argument #1 to '?'".  Listing the sandbox there
+ * as _G, and each of its table globals (tcp, units ...) under its own
+ * name, makes that "bad argument #1 to 'next'" or "to 'tcp.listen'".
+ * Called once the modules have added their globals. */
+void host_sandbox_name_functions(lua_State *L)
+{
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	int loaded = lua_gettop(L);
+	host_push_env(L);
+	int env = lua_gettop(L);
+	lua_pushvalue(L, env);
+	lua_setfield(L, loaded, LUA_GNAME);
+	lua_pushnil(L);
+	while (lua_next(L, env)) {
+		/* stack: key value */
+		if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) && !lua_rawequal(L, -1, env) &&
+		    lua_getfield(L, loaded, lua_tostring(L, -2)) == LUA_TNIL) {
+			lua_pop(L, 1);
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_settable(L, loaded); /* loaded[key] = value */
+		} else {
+			lua_settop(L, env + 1); /* the key */
+		}
+	}
+	lua_settop(L, env);
+	/* methods: the __index table (or, where __index is a function, the
+	 * "methods" table) of each metatable made with
+	 * luaL_newmetatable("wirelab.tcpconn"), as "tcpconn.send" */
+	lua_pushnil(L);
+	while (lua_next(L, LUA_REGISTRYINDEX)) {
+		if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) &&
+		    lua_getfield(L, -1, "__name") == LUA_TSTRING &&
+		    strcmp(lua_tostring(L, -1), lua_tostring(L, -3)) == 0 &&
+		    (lua_getfield(L, -2, "__index") == LUA_TTABLE ||
+		     (lua_pop(L, 1), lua_getfield(L, -2, "methods") == LUA_TTABLE))) {
+			const char *name = lua_tostring(L, -2);
+			if (strncmp(name, "wirelab.", 8) == 0)
+				name += 8;
+			lua_setfield(L, loaded, name);
+		}
+		lua_settop(L, env + 1); /* the key */
+	}
+	lua_settop(L, loaded - 1);
+}

@@ -50,6 +50,11 @@ check "e.lua:1: at: time: 9223372036854775807 ns is out of range [0, 100 years]"
 check "e.lua:1: run: called from inside a callback while the simulation is running" \
 	'at("1s", function() run("5s") end); run("2s")'
 check "run: called inside a coroutine" 'coroutine.wrap(function() run("1s") end)()'
+# a function called with no call site to name it (a callback, pcall) was
+# "bad argument #1 to '?'"
+check "e.lua:1: bad argument #1 to 'next' (table expected, got wirelab.timer)" 'at("1s", next); run("2s")'
+check "bad argument #1 to 'tcpconn.send' (wirelab.tcpconn expected, got nil)" \
+	"$(printf 'local a, b = node "a", node "b"\nlink(a, b, { rate = "1Mbps", delay = "1ms" })\nlocal c = tcp.connect { from = a, to = b, port = 9 }\nrun("1s")\nlocal ok, err = pcall(c.send, nil)\nerror(err)')"
 check "e.lua:1: setmetatable: __gc metamethods are not available to scenarios" 'setmetatable({}, { __gc = print })'
 check "e.lua:1: record: only: entry 1: expected an entity name, got 1" 'record { "queue", only = { 1 } }'
 check "e.lua:1: record: only: expected a list of entity names, got an empty table" 'record { "queue", only = {} }'
