@@ -42,6 +42,10 @@ for f in cwnd srtt sojourn throughput ping_rtt queue; do
 done
 [ -f r1/analysis/run_cwnd.gp ] && [ -f r1/analysis/common.gp ] || fail "templates not copied"
 same "$(grep -c '<tr><td class=n>' r1/index.html)" 1 "rows of the runs table"
+# one run varies nothing: no parameter columns, every parameter listed once
+grep -q '<th>run</th><th>scenario</th><th>seed</th><th>status</th>' r1/index.html || fail "runs table of one run"
+grep 'Parameters of every run: ' r1/index.html | grep -q '<code>cc=reno</code>.*<code>time=3s</code>' ||
+	fail "parameters of the one run"
 same "$(q one.db "select count(*) from run_stats where run_id = 1 and metric = 'goodput_bps'")" 1 \
 	"report wrote run_stats"
 
@@ -78,7 +82,37 @@ done
 grep -q "analysis/sweep_goodput_rtt.gp" r2/index.html || fail "template name under the goodput-RTT figure"
 grep -q "from summary g join summary rtt" r2/index.html || fail "the goodput-RTT figure's SQL"
 same "$(grep -c '<tr><td class=n>' r2/index.html)" 8 "rows of the runs table"
-grep -q "goodput_share" r2/index.html || fail "summary table"
+# the summary reads like a paper's table: one row per point, the swept
+# parameters as columns, the key metrics beside them with their 95 % CIs
+sed -n '/<table class=summary>/,/<\/table>/p' r2/index.html > summary.html
+grep -q '<tr><th>cc</th><th>buf</th><th>n</th><th>goodput (Mbit/s)</th><th>ping RTT p50 (ms)</th><th>ping RTT p95 (ms)</th><th>share cubic (%)</th><th>share reno (%)</th>' summary.html ||
+	{ head -2 summary.html; fail "summary header: the swept parameters, n, then the key metrics"; }
+same "$(grep -c '^<tr><td>' summary.html)" 4 "summary rows: one per point"
+# the cells are the summary table's numbers: point cc=reno,cubic buf=20
+row=$(grep '^<tr><td>reno,cubic</td><td>20</td>' summary.html)
+[ -n "$row" ] || fail "no summary row for cc=reno,cubic buf=20"
+pt='{"cc":"reno,cubic","buf":20}'
+g=$(q mix.db "select printf('%.3f', mean / 1e6) from summary where point = '$pt' and metric = 'goodput_bps'")
+p95=$(q mix.db "select printf('%.2f', mean / 1e6) from summary where point = '$pt' and metric = 'ping_rtt_p95_ns'")
+sc=$(q mix.db "select printf('%.1f', mean * 100) from summary where point = '$pt' and metric = 'goodput_share' and key = 'cubic'")
+ci=$(q mix.db "select printf('%.3f', ci95 / 1e6) from summary where point = '$pt' and metric = 'goodput_bps'")
+echo "$row" | grep -qF "<td class=n>2</td><td class=n>$g <span class=ci>&plusmn;&nbsp;$ci</span></td>" ||
+	fail "goodput cell of the point: expected $g +- $ci in: $row"
+echo "$row" | grep -qF ">$p95 <span" || fail "ping p95 cell: expected $p95 in: $row"
+echo "$row" | grep -qF ">$sc <span" || fail "cubic's share cell: expected $sc in: $row"
+# shares only where algorithms compete: reno alone has no cubic share
+grep '^<tr><td>reno</td><td>20</td>' summary.html | grep -q '<td class=n></td><td class=n>100.0 ' ||
+	fail "reno alone: an empty cubic share and 100 % for reno"
+echo "ok: the summary: one row per point with goodput $g +- $ci Mbit/s, ping p95 $p95 ms, cubic share $sc %"
+# the runs table: the parameters that vary as columns, the others once
+sed -n '/<table class=runs>/,/<\/table>/p' r2/index.html > runs.html
+grep -q '<th>run</th><th>scenario</th><th>buf</th><th>cc</th><th>seed</th>' runs.html ||
+	{ head -1 runs.html; fail "runs table: the varied parameters as columns"; }
+grep -q 'Parameters of every run: <code>flows=2</code> <code>time=3s</code> <code>warmup=1s</code>' r2/index.html ||
+	fail "the parameters common to every run, once"
+grep -q '{&quot;' runs.html && fail "the runs table shows raw parameter JSON"
+grep -q '<h3 id=run-3>Run 3: mix.lua</h3>' r2/index.html && grep -q '<p><code>buf=100</code> <code>cc=reno,cubic</code>, seed 1</p>' r2/index.html ||
+	fail "a run's heading: its varied parameters"
 grep -q "Figures for every run" r2/index.html || fail "how runs were chosen"
 
 # ---- many runs: figures for one run per point, and a failed run listed ----
