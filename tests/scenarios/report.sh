@@ -1,7 +1,9 @@
 # wirelab report, on one run and on a sweep whose runs mix congestion
 # controls: every figure is a valid PNG and SVG, index.html links only to
 # files that exist, and it shows the runs, the summary and which template
-# drew each figure.
+# drew each figure.  The summary has one row per parameter point (swept
+# parameters as columns, key metrics with CIs beside them, numbers equal to
+# the summary table's) and the runs table only the parameters that vary.
 . "$TOP/tests/lib.sh"
 W=$WIRELAB
 
