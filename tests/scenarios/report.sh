@@ -131,3 +131,23 @@ grep -q "unknown congestion control" r3/index.html || fail "the failed runs' err
 
 expect_error "cannot read result file 'nope.db'" -- $W report nope.db --out r4
 expect_error "unknown option '--bogus'" -- $W report one.db --bogus
+
+# ---- request latency: its percentiles are columns of the summary ----
+cat > rr.lua <<'LUA'
+local p = params { rate = 50, time = "2s", warmup = "0.5s" }
+local a, b = node "a", node "b"
+link(a, b, { rate = "100Mbps", delay = "5ms", loss = 0.01 })
+tcp.reqresp { from = a, to = b, request = 100, response = 10000, rate = p.rate, name = "web" }
+record { "reqresp", only = "web" }
+run(p.time)
+LUA
+$W sweep rr.lua -p rate=50,200 --reps 2 --jobs 2 --out rr.db --quiet || fail "sweep of rr.lua"
+$W report rr.db --out r5 > out.txt || fail "report of the reqresp sweep"
+check_report r5
+sed -n '/<table class=summary>/,/<\/table>/p' r5/index.html > summary.html
+grep -q '<tr><th>rate</th><th>n</th><th>goodput (Mbit/s)</th><th>latency p50 (ms)</th><th>latency p95 (ms)</th><th>latency p99 (ms)</th></tr>' summary.html ||
+	{ head -1 summary.html; fail "summary header of a request-response sweep"; }
+p99=$(q rr.db "select printf('%.2f', mean / 1e6) from summary where point = '{\"rate\":200}' and metric = 'latency_p99_ns'")
+grep '^<tr><td>200</td>' summary.html | grep -qF ">$p99 <span" || fail "latency p99 cell: expected $p99"
+[ -f r5/run-1-metric-latency_ns.png ] && [ -f r5/run-1-metric-requests_per_s.png ] || fail "application metrics drawn per run"
+echo "ok: latency p50/p95/p99 in the summary (rate=200: p99 $p99 ms), application figures per run"
