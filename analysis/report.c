@@ -235,13 +235,13 @@ static int write_index(struct report *r, const char *why, struct figs *sweep_fig
 	report_esc(f, base_name(r->dbpath));
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>wirelab report: ", css);
 	report_esc(f, r->dbpath);
-	fprintf(f, "</h1>\n<p>%zu runs (%zu ok, %zu failed), %zu sweeps.  Written by "
+	fprintf(f, "</h1>\n<p>%zu run%s (%zu ok, %zu failed), %zu sweep%s.  Written by "
 		   "<code>wirelab report</code> (wirelab " WIRELAB_VERSION ") from the result file; "
 		   "every figure is drawn by a gnuplot template of <code>analysis/</code> that "
 		   "reads the file with <code>sqlite3</code>, and the tables are the file's "
 		   "<code>runs</code>, <code>sweeps</code>, <code>run_stats</code> and "
 		   "<code>summary</code> (see docs/sweeps.md).</p>\n",
-		r->nruns, nok, r->nruns - nok, nsweeps);
+		r->nruns, r->nruns == 1 ? "" : "s", nok, r->nruns - nok, nsweeps, nsweeps == 1 ? "" : "s");
 
 	fprintf(f, "<h2 id=runs>Runs</h2>\n<p class=note>Goodput: the sum over the run's TCP flows "
 		   "(<code>flows.goodput_bps</code>); ping RTT: the 95th percentile of the "
