@@ -2,9 +2,12 @@
  * (stats.c), draws the figures with the gnuplot templates of analysis/
  * (plot.c) and writes DIR/index.html, plain HTML with inline CSS:
  *
- *   - a table of every run: scenario, parameters, seed, sweep point and
+ *   - a table of every run: scenario, the parameters that vary between
+ *     the runs (those that do not are listed once), seed, sweep and
  *     replication, status, goodput and 95th-percentile ping RTT;
- *   - per sweep, the sweep_*.gp figures and the summary table;
+ *   - per sweep, the sweep_*.gp figures and the summary: one row per
+ *     parameter point with the key metrics and their 95 % CIs
+ *     (report_tables.c);
  *   - per run, the run_*.gp figures: for every run when the file holds at
  *     most REPORT_ALL_RUNS, else for the first successful replication of
  *     each sweep point and for the runs outside sweeps, in run order, at
@@ -31,68 +34,35 @@
 #include "sim/sim.h"
 #include "analysis/stats.h"
 #include "sim/util.h"
+#include "analysis/report_priv.h"
 
 #define REPORT_ALL_RUNS 8
 #define REPORT_MAX_RUN_FIGS 16
 
-struct fig {
-	char *name;      /* file name without extension, relative to DIR */
-	char *tname;     /* run_cwnd.gp */
-	char *cmd;       /* the gnuplot command, PNG */
-};
-
-struct figs {
-	struct fig *v;
-	size_t n, cap;
-};
-
-struct run_row {
-	int64_t run_id, seed, sweep_id, rep;
-	char *scenario, *params, *status, *error, *point;
-	double goodput_bps, p95_ns;   /* NaN: none */
-	bool has_goodput, has_p95, drawn;
-	struct figs figs;
-};
-
-struct report {
-	const char *dbpath, *outdir;
-	char home[4096];
-	struct db *h;
-	struct run_row *runs;
-	size_t nruns, cap;
-	int failed_figs;
-	const char *kind;      /* for the figure callback: "run" or "sweep" */
-	int64_t id;
-	struct figs *into;
-};
-
-/* ---- HTML ---- */
-
-static void esc(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
+/* Fits a 1400-pixel window: the page is at most 1250 px wide, wide
+ * tables scroll inside their own box, long words (a sweep's command line,
+ * an error) wrap, and figures shrink to the page. */
 static const char css[] =
-	"body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}"
-	"h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;margin-top:2em}"
+	"body{font-family:sans-serif;max-width:1250px;margin:2em auto;padding:0 1em;color:#222}"
+	"h1{font-size:1.5em;overflow-wrap:anywhere}h2{border-bottom:1px solid #ccc;margin-top:2em}"
+	"div.wide{max-width:100%;overflow-x:auto}"
 	"table{border-collapse:collapse;font-size:.85em;margin:1em 0}"
 	"th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}"
-	"th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"tr.error td{background:#fdecea}"
-	"figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}"
+	"th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+	"td.status{max-width:28em;overflow-wrap:anywhere}span.ci{color:#666}"
+	"tr.error td,td.failed{background:#fdecea}"
+	"figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}"
 	"figcaption{font-size:.85em;color:#444}"
-	"code,pre{font-size:.85em;background:#f6f6f6}pre{padding:.5em;overflow-x:auto}"
+	"code,pre{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;background:#f6f6f6}"
+	"code{overflow-wrap:anywhere}"
+	"pre{padding:.5em;overflow-x:auto;max-width:100%}"
 	"p.note{color:#555;font-size:.9em}";
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
 
 /* Copies analysis/NAME into DIR/analysis/NAME once. */
 static void copy_template(const struct report *r, const char *name)
@@ -157,7 +127,7 @@ static void write_template_text(FILE *f, const struct report *r, const char *tna
 		return;
 	char line[4096];
 	while (fgets(line, sizeof(line), t))
-		esc(f, line);
+		report_esc(f, line);
 	fclose(t);
 }
 
@@ -166,105 +136,22 @@ static void write_figs(FILE *f, const struct report *r, const struct figs *figs)
 	for (size_t i = 0; i < figs->n; i++) {
 		const struct fig *g = &figs->v[i];
 		fprintf(f, "<figure><a href=\"");
-		esc(f, g->name);
+		report_esc(f, g->name);
 		fprintf(f, ".svg\"><img src=\"");
-		esc(f, g->name);
+		report_esc(f, g->name);
 		fprintf(f, ".png\" alt=\"");
-		esc(f, g->name);
+		report_esc(f, g->name);
 		fprintf(f, "\"></a>\n<figcaption>Drawn by <a href=\"analysis/");
-		esc(f, g->tname);
+		report_esc(f, g->tname);
 		fprintf(f, "\">analysis/");
-		esc(f, g->tname);
+		report_esc(f, g->tname);
 		fprintf(f, "</a>, which queries the result file itself (PNG; the image links to the SVG).\n"
 			   "<details><summary>the command and the template's queries</summary><pre>");
-		esc(f, g->cmd);
+		report_esc(f, g->cmd);
 		fprintf(f, "\n\n");
 		write_template_text(f, r, g->tname);
 		fprintf(f, "</pre></details></figcaption></figure>\n");
 	}
-}
-
-/* A summary value in the metric's unit. */
-static void write_value(FILE *f, const char *metric, double v)
-{
-	size_t n = strlen(metric);
-	if (n > 4 && strcmp(metric + n - 4, "_bps") == 0)
-		fprintf(f, "%.3f Mbit/s", v / 1e6);
-	else if (n > 3 && strcmp(metric + n - 3, "_ns") == 0)
-		fprintf(f, "%.2f ms", v / 1e6);
-	else if (strcmp(metric, "goodput_share") == 0)
-		fprintf(f, "%.1f %%", v * 100);
-	else
-		fprintf(f, "%g", v);
-}
-
-static int on_summary(void *arg, const struct results_summary *u)
-{
-	FILE *f = arg;
-	fprintf(f, "<tr><td><code>");
-	esc(f, u->point);
-	fprintf(f, "</code></td><td>");
-	esc(f, u->metric);
-	fprintf(f, "</td><td>");
-	esc(f, u->key);
-	fprintf(f, "</td><td class=n>%lld</td><td class=n>", (long long)u->n);
-	write_value(f, u->metric, u->mean);
-	fprintf(f, "</td><td class=n>");
-	if (isnan(u->ci95))
-		fprintf(f, "&ndash;");
-	else
-		write_value(f, u->metric, u->ci95);
-	fprintf(f, "</td></tr>\n");
-	return 0;
-}
-
-static void write_summary(FILE *f, const struct report *r, int64_t sweep)
-{
-	fprintf(f, "<table><tr><th>point</th><th>metric</th><th>key</th><th>n</th><th>mean</th>"
-		   "<th>&plusmn; 95 %% CI</th></tr>\n");
-	results_summary(r->h, sweep, on_summary, f, NULL);
-	fprintf(f, "</table>\n");
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-static void write_runs_table(FILE *f, const struct report *r)
-{
-	fprintf(f, "<table><tr><th>run</th><th>scenario</th><th>parameters</th><th>seed</th>"
-		   "<th>sweep: point, rep</th><th>status</th><th>goodput (Mbit/s)</th>"
-		   "<th>ping RTT p95 (ms)</th></tr>\n");
-	for (size_t i = 0; i < r->nruns; i++) {
-		const struct run_row *u = &r->runs[i];
-		bool ok = strcmp(u->status, "ok") == 0;
-		fprintf(f, "<tr%s><td class=n>%lld</td><td>", ok ? "" : " class=error", (long long)u->run_id);
-		esc(f, base_name(u->scenario));
-		fprintf(f, "</td><td><code>");
-		esc(f, u->params);
-		fprintf(f, "</code></td><td class=n>%lld</td><td>", (long long)u->seed);
-		if (u->sweep_id > 0) {
-			fprintf(f, "%lld: <code>", (long long)u->sweep_id);
-			esc(f, u->point);
-			fprintf(f, "</code>, %lld", (long long)u->rep);
-		}
-		fprintf(f, "</td><td>");
-		esc(f, u->status);
-		if (!ok && u->error[0]) {
-			fprintf(f, ": ");
-			esc(f, u->error);
-		}
-		fprintf(f, "</td><td class=n>");
-		if (u->has_goodput)
-			fprintf(f, "%.3f", u->goodput_bps / 1e6);
-		fprintf(f, "</td><td class=n>");
-		if (u->has_p95)
-			fprintf(f, "%.2f", u->p95_ns / 1e6);
-		fprintf(f, "</td></tr>\n");
-	}
-	fprintf(f, "</table>\n");
 }
 
 /* ---- collecting ---- */
@@ -345,50 +232,55 @@ static int write_index(struct report *r, const char *why, struct figs *sweep_fig
 	for (size_t i = 0; i < r->nruns; i++)
 		nok += strcmp(r->runs[i].status, "ok") == 0;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>wirelab report: ");
-	esc(f, base_name(r->dbpath));
+	report_esc(f, base_name(r->dbpath));
 	fprintf(f, "</title>\n<style>%s</style></head><body>\n<h1>wirelab report: ", css);
-	esc(f, r->dbpath);
-	fprintf(f, "</h1>\n<p>%zu runs (%zu ok, %zu failed), %zu sweeps.  Written by "
+	report_esc(f, r->dbpath);
+	fprintf(f, "</h1>\n<p>%zu run%s (%zu ok, %zu failed), %zu sweep%s.  Written by "
 		   "<code>wirelab report</code> (wirelab " WIRELAB_VERSION ") from the result file; "
 		   "every figure is drawn by a gnuplot template of <code>analysis/</code> that "
 		   "reads the file with <code>sqlite3</code>, and the tables are the file's "
 		   "<code>runs</code>, <code>sweeps</code>, <code>run_stats</code> and "
 		   "<code>summary</code> (see docs/sweeps.md).</p>\n",
-		r->nruns, nok, r->nruns - nok, nsweeps);
+		r->nruns, r->nruns == 1 ? "" : "s", nok, r->nruns - nok, nsweeps, nsweeps == 1 ? "" : "s");
 
-	fprintf(f, "<h2>Runs</h2>\n<p class=note>Goodput: the sum over the run's TCP flows "
+	fprintf(f, "<h2 id=runs>Runs</h2>\n<p class=note>Goodput: the sum over the run's TCP flows "
 		   "(<code>flows.goodput_bps</code>); ping RTT: the 95th percentile of the "
 		   "<code>ping_rtt_ns</code> samples after the run's warm-up.</p>\n");
-	write_runs_table(f, r);
+	report_runs_table(f, r);
 
 	for (size_t s = 0; s < nsweeps; s++) {
 		struct results_sweep_info info;
-		fprintf(f, "<h2>Sweep %lld</h2>\n", (long long)sweeps[s]);
+		fprintf(f, "<h2 id=sweep-%lld>Sweep %lld</h2>\n", (long long)sweeps[s], (long long)sweeps[s]);
 		if (results_sweep_info(r->h, sweeps[s], &info, NULL) == 0) {
 			fprintf(f, "<p><code>");
-			esc(f, info.spec);
+			report_esc(f, info.spec);
 			fprintf(f, "</code><br>%lld runs at %lld points, %lld ok.</p>\n", (long long)info.nruns,
 				(long long)info.npoints, (long long)info.nok);
 		}
+		fprintf(f, "<h3 id=sweep-%lld-summary>Summary</h3>\n<p class=note>One row per point of the sweep: the swept "
+			   "parameters, the number n of successful replications, and per metric the mean "
+			   "over them &plusmn; the half-width of its 95 %% confidence interval, "
+			   "t(0.975, n&minus;1)&middot;s/&radic;n (no interval when n = 1).  Goodput is the "
+			   "total over the run's TCP flows, a share that algorithm's fraction of it where "
+			   "algorithms compete; ping RTT and latency percentiles count from the warm-up.  "
+			   "Every metric of every point: <code>SELECT * FROM summary WHERE sweep_id = %lld</code>."
+			   "</p>\n", (long long)sweeps[s], (long long)sweeps[s]);
+		report_sweep_summary(f, r, sweeps[s]);
+		if (sweep_figs[s].n)
+			fprintf(f, "<h3>Figures</h3>\n");
 		write_figs(f, r, &sweep_figs[s]);
-		fprintf(f, "<h3>Summary</h3>\n<p class=note>Per point: the mean of each metric over "
-			   "the point's n successful replications and the half-width of its 95 %% "
-			   "confidence interval, t(0.975, n&minus;1)&middot;s/&radic;n "
-			   "(&ndash; when n = 1).  From <code>SELECT * FROM summary WHERE sweep_id = %lld</code>."
-			   "</p>\n", (long long)sweeps[s]);
-		write_summary(f, r, sweeps[s]);
 	}
 
-	fprintf(f, "<h2>Runs, one by one</h2>\n<p class=note>%s</p>\n", why);
+	fprintf(f, "<h2 id=each-run>Runs, one by one</h2>\n<p class=note>%s</p>\n", why);
 	for (size_t i = 0; i < r->nruns; i++) {
 		const struct run_row *u = &r->runs[i];
 		if (!u->drawn)
 			continue;
-		fprintf(f, "<h3>Run %lld: ", (long long)u->run_id);
-		esc(f, base_name(u->scenario));
-		fprintf(f, "</h3>\n<p><code>");
-		esc(f, u->params);
-		fprintf(f, "</code> seed %lld</p>\n", (long long)u->seed);
+		fprintf(f, "<h3 id=run-%lld>Run %lld: ", (long long)u->run_id, (long long)u->run_id);
+		report_esc(f, base_name(u->scenario));
+		fprintf(f, "</h3>\n<p>");
+		report_run_params(f, r, u);
+		fprintf(f, "%sseed %lld</p>\n", r->varied.n ? ", " : "", (long long)u->seed);
 		if (u->figs.n == 0)
 			fprintf(f, "<p class=note>Nothing to draw: the run recorded no series "
 				   "(scenarios record them with <code>record { ... }</code>).</p>\n");
@@ -460,7 +352,7 @@ int report_write(const char *dbpath, const char *outdir)
 		fprintf(stderr, "wirelab: report: %s\n", err.msg);
 		goto out;
 	}
-	if (load_runs(&r) < 0)
+	if (load_runs(&r) < 0 || report_params(&r) < 0)
 		goto out;
 
 	char sub[8400];
@@ -512,9 +404,12 @@ out:
 		free(u->status);
 		free(u->error);
 		free(u->point);
+		kv_free(&u->kv);
 		free_figs(&u->figs);
 	}
 	free(r.runs);
+	kv_free(&r.varied);
+	kv_free(&r.common);
 	if (r.h)
 		db_close(r.h, &err);
 	return rc;

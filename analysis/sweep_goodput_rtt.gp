@@ -29,6 +29,12 @@ shapes = "7 5 9 13 11 4 6 8 10 12"
 # one row per point of that cc and those other parameters: RTT (ms),
 # goodput (Mbit/s) and their CIs
 points(c, i) = sql(sprintf("select rtt.mean / 1e6, g.mean / 1e6, coalesce(rtt.ci95, 0) / 1e6, coalesce(g.ci95, 0) / 1e6 from summary g join summary rtt on rtt.sweep_id = g.sweep_id and rtt.point = g.point and rtt.metric = 'ping_rtt_p95_ns' and rtt.key = '' where %s and coalesce(json_extract(g.point, '$.cc'), 'all') = '%s' and %s = '%s' union all select 'NaN', 'NaN', 0, 0", where, c, others, qlabel(i)))
+# more than 12 entries do not fit beside the plot: then the key names the
+# colours (cc) alone, and the summary table of the report says which point
+# is which
+long_key = words(ccs) * nq > 12
+if (long_key) { set label 1 "shape: the other\nparameters (see\nthe summary table)" at screen 0.985, screen 0.74 right font ',9' }
 plot for [ci = 1:words(ccs)] for [qi = 1:nq] points(word(ccs, ci), qi) using 1:2:3:4 \
      with xyerrorbars pt int(word(shapes, (qi - 1) % 10 + 1)) ps 1.3 lw 1.5 lc ci \
-     title (qi == 1 && nq == 1 ? word(ccs, ci) : sprintf('%s, %s', word(ccs, ci), qlabel(qi)))
+     title (long_key ? (qi == 1 ? word(ccs, ci) : '') : \
+            (qi == 1 && nq == 1 ? word(ccs, ci) : sprintf('%s, %s', word(ccs, ci), qlabel(qi))))

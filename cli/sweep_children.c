@@ -127,7 +127,7 @@ int sweep_run_jobs(const struct sweep *sw, struct db *out, int64_t sweep_id, lon
 	long next = first, folded = first, running = 0;
 
 	struct sigaction sa = { 0 }, old_int, old_term, old_hup;
-	sa.sa_handler = on_interrupt;   /* no SA_RESTART: waitpid returns EINTR */
+	sa.sa_handler = on_interrupt;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
@@ -175,15 +175,17 @@ int sweep_run_jobs(const struct sweep *sw, struct db *out, int64_t sweep_id, lon
 			passed_on = true;
 			deadline = now_s() + SWEEP_KILL_AFTER_S;
 		}
+		/* polled, not blocking: a signal that comes just before a
+		 * blocking waitpid would wait for a run to end on its own */
 		int ws;
-		pid_t pid = waitpid(-1, &ws, passed_on ? WNOHANG : 0);
+		pid_t pid = waitpid(-1, &ws, WNOHANG);
 		if (pid == 0) {
 			/* a run that ignores the signal (stuck in a loop) is killed */
-			if (!killed && now_s() > deadline) {
+			if (passed_on && !killed && now_s() > deadline) {
 				pass_on(slots, jobs, SIGKILL);
 				killed = true;
 			}
-			struct timespec nap = { 0, 20 * 1000 * 1000 };
+			struct timespec nap = { 0, 10 * 1000 * 1000 };
 			nanosleep(&nap, NULL);
 			continue;
 		}

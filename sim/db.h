@@ -5,9 +5,10 @@
  * not finish.  Columns may be added, never renamed.
  *
  * Tables: runs, flows, series, events, queues (written by a run); sweeps
- * (cli/sweep.c: which point, replication and seed each run of a sweep
+ * (cli/sweep_fold.c: which point, replication and seed each run of a sweep
  * is), run_stats and summary (analysis/stats.c: statistics derived from the
- * others, recomputed by sweep, merge and report). */
+ * others, recomputed by sweep, merge and report).  What reads the file
+ * goes through sim/results.h. */
 #ifndef WL_DB_H
 #define WL_DB_H
 

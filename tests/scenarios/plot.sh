@@ -1,4 +1,7 @@
-# wirelab plot draws every figure the run has data for, as valid PNG and SVG.
+# wirelab plot draws every figure the run has data for, as valid PNG and SVG:
+# the templates' figures, and a generic one for every other recorded metric
+# (application metrics, a scenario's own); titles wrap the parameters; a
+# run that does not exist is an error.
 . "$TOP/tests/lib.sh"
 $WIRELAB run "$TOP/scenarios/udp_overload.lua" -p time=5s --quiet --out u.db || fail run
 $WIRELAB plot u.db --out figs > list.txt || fail "plot failed"

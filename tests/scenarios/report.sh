@@ -1,7 +1,9 @@
 # wirelab report, on one run and on a sweep whose runs mix congestion
 # controls: every figure is a valid PNG and SVG, index.html links only to
 # files that exist, and it shows the runs, the summary and which template
-# drew each figure.
+# drew each figure.  The summary has one row per parameter point (swept
+# parameters as columns, key metrics with CIs beside them, numbers equal to
+# the summary table's) and the runs table only the parameters that vary.
 . "$TOP/tests/lib.sh"
 W=$WIRELAB
 
@@ -42,6 +44,10 @@ for f in cwnd srtt sojourn throughput ping_rtt queue; do
 done
 [ -f r1/analysis/run_cwnd.gp ] && [ -f r1/analysis/common.gp ] || fail "templates not copied"
 same "$(grep -c '<tr><td class=n>' r1/index.html)" 1 "rows of the runs table"
+# one run varies nothing: no parameter columns, every parameter listed once
+grep -q '<th>run</th><th>scenario</th><th>seed</th><th>status</th>' r1/index.html || fail "runs table of one run"
+grep 'Parameters of every run: ' r1/index.html | grep -q '<code>cc=reno</code>.*<code>time=3s</code>' ||
+	fail "parameters of the one run"
 same "$(q one.db "select count(*) from run_stats where run_id = 1 and metric = 'goodput_bps'")" 1 \
 	"report wrote run_stats"
 
@@ -78,7 +84,37 @@ done
 grep -q "analysis/sweep_goodput_rtt.gp" r2/index.html || fail "template name under the goodput-RTT figure"
 grep -q "from summary g join summary rtt" r2/index.html || fail "the goodput-RTT figure's SQL"
 same "$(grep -c '<tr><td class=n>' r2/index.html)" 8 "rows of the runs table"
-grep -q "goodput_share" r2/index.html || fail "summary table"
+# the summary reads like a paper's table: one row per point, the swept
+# parameters as columns, the key metrics beside them with their 95 % CIs
+sed -n '/<table class=summary>/,/<\/table>/p' r2/index.html > summary.html
+grep -q '<tr><th>cc</th><th>buf</th><th>n</th><th>goodput (Mbit/s)</th><th>ping RTT p50 (ms)</th><th>ping RTT p95 (ms)</th><th>share cubic (%)</th><th>share reno (%)</th>' summary.html ||
+	{ head -2 summary.html; fail "summary header: the swept parameters, n, then the key metrics"; }
+same "$(grep -c '^<tr><td>' summary.html)" 4 "summary rows: one per point"
+# the cells are the summary table's numbers: point cc=reno,cubic buf=20
+row=$(grep '^<tr><td>reno,cubic</td><td>20</td>' summary.html)
+[ -n "$row" ] || fail "no summary row for cc=reno,cubic buf=20"
+pt='{"cc":"reno,cubic","buf":20}'
+g=$(q mix.db "select printf('%.3f', mean / 1e6) from summary where point = '$pt' and metric = 'goodput_bps'")
+p95=$(q mix.db "select printf('%.2f', mean / 1e6) from summary where point = '$pt' and metric = 'ping_rtt_p95_ns'")
+sc=$(q mix.db "select printf('%.1f', mean * 100) from summary where point = '$pt' and metric = 'goodput_share' and key = 'cubic'")
+ci=$(q mix.db "select printf('%.3f', ci95 / 1e6) from summary where point = '$pt' and metric = 'goodput_bps'")
+echo "$row" | grep -qF "<td class=n>2</td><td class=n>$g <span class=ci>&plusmn;&nbsp;$ci</span></td>" ||
+	fail "goodput cell of the point: expected $g +- $ci in: $row"
+echo "$row" | grep -qF ">$p95 <span" || fail "ping p95 cell: expected $p95 in: $row"
+echo "$row" | grep -qF ">$sc <span" || fail "cubic's share cell: expected $sc in: $row"
+# shares only where algorithms compete: reno alone has no cubic share
+grep '^<tr><td>reno</td><td>20</td>' summary.html | grep -q '<td class=n></td><td class=n>100.0 ' ||
+	fail "reno alone: an empty cubic share and 100 % for reno"
+echo "ok: the summary: one row per point with goodput $g +- $ci Mbit/s, ping p95 $p95 ms, cubic share $sc %"
+# the runs table: the parameters that vary as columns, the others once
+sed -n '/<table class=runs>/,/<\/table>/p' r2/index.html > runs.html
+grep -q '<th>run</th><th>scenario</th><th>buf</th><th>cc</th><th>seed</th>' runs.html ||
+	{ head -1 runs.html; fail "runs table: the varied parameters as columns"; }
+grep -q 'Parameters of every run: <code>flows=2</code> <code>time=3s</code> <code>warmup=1s</code>' r2/index.html ||
+	fail "the parameters common to every run, once"
+grep -q '{&quot;' runs.html && fail "the runs table shows raw parameter JSON"
+grep -q '<h3 id=run-3>Run 3: mix.lua</h3>' r2/index.html && grep -q '<p><code>buf=100</code> <code>cc=reno,cubic</code>, seed 1</p>' r2/index.html ||
+	fail "a run's heading: its varied parameters"
 grep -q "Figures for every run" r2/index.html || fail "how runs were chosen"
 
 # ---- many runs: figures for one run per point, and a failed run listed ----
@@ -95,3 +131,23 @@ grep -q "unknown congestion control" r3/index.html || fail "the failed runs' err
 
 expect_error "cannot read result file 'nope.db'" -- $W report nope.db --out r4
 expect_error "unknown option '--bogus'" -- $W report one.db --bogus
+
+# ---- request latency: its percentiles are columns of the summary ----
+cat > rr.lua <<'LUA'
+local p = params { rate = 50, time = "2s", warmup = "0.5s" }
+local a, b = node "a", node "b"
+link(a, b, { rate = "100Mbps", delay = "5ms", loss = 0.01 })
+tcp.reqresp { from = a, to = b, request = 100, response = 10000, rate = p.rate, name = "web" }
+record { "reqresp", only = "web" }
+run(p.time)
+LUA
+$W sweep rr.lua -p rate=50,200 --reps 2 --jobs 2 --out rr.db --quiet || fail "sweep of rr.lua"
+$W report rr.db --out r5 > out.txt || fail "report of the reqresp sweep"
+check_report r5
+sed -n '/<table class=summary>/,/<\/table>/p' r5/index.html > summary.html
+grep -q '<tr><th>rate</th><th>n</th><th>goodput (Mbit/s)</th><th>latency p50 (ms)</th><th>latency p95 (ms)</th><th>latency p99 (ms)</th></tr>' summary.html ||
+	{ head -1 summary.html; fail "summary header of a request-response sweep"; }
+p99=$(q rr.db "select printf('%.2f', mean / 1e6) from summary where point = '{\"rate\":200}' and metric = 'latency_p99_ns'")
+grep '^<tr><td>200</td>' summary.html | grep -qF ">$p99 <span" || fail "latency p99 cell: expected $p99"
+[ -f r5/run-1-metric-latency_ns.png ] && [ -f r5/run-1-metric-requests_per_s.png ] || fail "application metrics drawn per run"
+echo "ok: latency p50/p95/p99 in the summary (rate=200: p99 $p99 ms), application figures per run"
