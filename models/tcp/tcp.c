@@ -337,7 +337,11 @@ static int conn_init(struct tcp_sock *tp)
 	if (!r)
 		return -TCP_EHOSTUNREACH;
 	uint32_t mtu = r->type == RT_LOCAL ? 65535 : r->out->link->mtu;
-	tp->adv_mss = tp->cfg.mss ? tp->cfg.mss : mtu - IP_HDR_LEN - TCP_HDR_LEN;
+	/* the path's MSS, or the configured one if smaller (Linux
+	 * TCP_MAXSEG), never below tcp_min_snd_mss */
+	uint32_t path = mtu > IP_HDR_LEN + TCP_HDR_LEN + TCP_MIN_SND_MSS ? mtu - IP_HDR_LEN - TCP_HDR_LEN
+									   : TCP_MIN_SND_MSS;
+	tp->adv_mss = tp->cfg.mss && tp->cfg.mss < path ? tp->cfg.mss : path;
 	tp->mss = tp->adv_mss;
 	tp->rcv_mss = tp->adv_mss < 536 ? tp->adv_mss : 536;
 	/* RFC 7323 §2.2: the smallest shift that lets the window reach the

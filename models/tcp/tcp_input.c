@@ -23,6 +23,8 @@ static void syn_options(struct tcp_sock *tp, const struct packet *p)
 {
 	const struct tcp_hdr *th = &p->l4.tcp;
 	uint32_t peer_mss = (th->opts & TCPOPT_F_MSS) ? th->mss : 536; /* RFC 9293 §3.7.1 */
+	if (peer_mss < TCP_MIN_SND_MSS)
+		peer_mss = TCP_MIN_SND_MSS; /* Linux tcp_min_snd_mss: no tiny segments */
 	tp->wscale_ok = tp->cfg.window_scaling && (th->opts & TCPOPT_F_WSCALE);
 	if (tp->wscale_ok) {
 		tp->snd_wscale = th->wscale > 14 ? 14 : th->wscale; /* RFC 7323 §2.3 */

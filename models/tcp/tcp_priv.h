@@ -34,6 +34,10 @@ static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(b - a) <= 
 static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_after(a, b) ? a : b; }
 static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_before(a, b) ? a : b; }
 
+/* The smallest MSS we send with, whatever the peer or the path says
+ * (Linux's tcp_min_snd_mss, 48). */
+#define TCP_MIN_SND_MSS 48
+
 /* Segment marks, as Linux's TCPCB_* (tcp_skb_cb->sacked). */
 enum {
 	SEG_SACKED = 0x01,       /* SACKed by the receiver */
