@@ -201,8 +201,11 @@ void tcp_done(struct tcp_sock *tp, int err)
 	if (!tp->orphan) {
 		if (err && tp->cb.error)
 			tp->cb.error(tp, err, tp->ctx);
-		if (!tp->orphan && tp->cb.closed)
-			tp->cb.closed(tp, tp->ctx);
+		if (!tp->orphan && !tp->closed_told) {
+			tp->closed_told = true;
+			if (tp->cb.closed)
+				tp->cb.closed(tp, tp->ctx);
+		}
 	}
 	if (tp->orphan)
 		tcp_free_later(tp);
@@ -224,8 +227,10 @@ void tcp_time_wait(struct tcp_sock *tp)
 	timer_arm(tp->sim, &tp->t_wait, tp->sim->now + tp->cfg.time_wait);
 	/* the app sees the end of the connection now; the 4-tuple stays
 	 * taken for time_wait */
-	if (!tp->orphan && tp->cb.closed) {
-		tp->cb.closed(tp, tp->ctx);
+	if (!tp->orphan && !tp->closed_told) {
+		tp->closed_told = true; /* closed() fires once: not again when TIME_WAIT ends */
+		if (tp->cb.closed)
+			tp->cb.closed(tp, tp->ctx);
 	}
 }
 

@@ -124,6 +124,7 @@ struct tcp_sock {
 	uint16_t backlog, pending;
 	struct tcp_cb cb;
 	void *ctx;
+	bool closed_told;         /* cb.closed has run (it runs once) */
 
 	/* send sequence variables (RFC 9293 §3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
