@@ -111,7 +111,7 @@ static void event_data_recv(struct tcp_sock *tp, uint32_t len)
 	tp->lrcvtime = now;
 }
 
-static void ack_snd_check(struct tcp_sock *tp, bool now)
+void tcp_ack_snd_check(struct tcp_sock *tp, bool now)
 {
 	if (tp->state == TCP_CLOSED)
 		return;
@@ -324,20 +324,20 @@ static void rcv_fin(struct tcp_sock *tp)
 		tcp_send_delayed_ack(tp);
 		break;
 	case TCP_FIN_WAIT_1:
-		/* our FIN not yet acknowledged: simultaneous close */
-		tcp_send_ack(tp);
+		/* our FIN not yet acknowledged: simultaneous close; the ACK
+		 * leaves in the state the FIN moved us to */
 		tcp_set_state(tp, TCP_CLOSING);
+		tcp_send_ack(tp);
 		break;
 	case TCP_FIN_WAIT_2:
-		tcp_send_ack(tp);
 		tcp_time_wait(tp);
+		tcp_send_ack(tp);
 		return;
 	default:
 		tcp_send_ack(tp);
 		return;
 	}
-	if (!tp->orphan && tp->cb.peer_closed)
-		tp->cb.peer_closed(tp, tp->ctx);
+	tcp_app_peer_closed(tp);
 }
 
 /* ---- LISTEN (§3.10.7.2) ---- */
@@ -421,17 +421,15 @@ static void synsent_input(struct tcp_sock *tp, struct packet *p)
 		established(tp);
 		if (rec_on_event(tp->sim, tp->world->m_state))
 			tcp_log(tp, "connected", "in %.6f s", sim_to_sec(tp->sim->now - tp->start_ns));
-		uint64_t before = tp->segs_out;
-		if (tp->cb.connected && !tp->orphan)
-			tp->cb.connected(tp, tp->ctx);
-		if (tp->state != TCP_ESTABLISHED)
-			return;
-		if (tp->shut_wr)
+		tcp_app_connected(tp);
+		/* the handshake's last ACK, unless data carries it: what was
+		 * queued before, or what the app sends when it hears */
+		tcp_ack_after_app(tp, true, false);
+		if (tp->shut_wr) {
+			tcp_fin_state(tp);
 			tcp_send_fin(tp);
+		}
 		tcp_write_xmit(tp);
-		/* the handshake's last ACK, unless data already carried it */
-		if (tp->segs_out == before)
-			tcp_send_ack(tp);
 	} else {
 		/* simultaneous open (RFC 9293 Figure 7): SYN_RCVD, SYN-ACK with
 		 * our original sequence number */
@@ -538,7 +536,7 @@ static void accept_child(struct tcp_sock *tp)
 		l->pending--;
 	tp->parent = NULL;
 	if (l->state == TCP_LISTEN && !l->orphan && l->cb.accept) {
-		l->cb.accept(l, tp, l->ctx);
+		tcp_app_accept(l, tp);
 	} else {
 		/* nobody to accept it: the connection is reset */
 		tcp_abort(tp);
@@ -609,13 +607,14 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 			if (rec_on_event(tp->sim, tp->world->m_state))
 				tcp_log(tp, "connected", "in %.6f s (simultaneous open)",
 					sim_to_sec(tp->sim->now - tp->start_ns));
-			if (tp->cb.connected && !tp->orphan)
-				tp->cb.connected(tp, tp->ctx);
+			tcp_app_connected(tp);
 		}
 		if (tp->state != TCP_ESTABLISHED)
 			return;
-		if (tp->shut_wr)
+		if (tp->shut_wr) {
+			tcp_fin_state(tp);
 			tcp_send_fin(tp);
+		}
 		tcp_write_xmit(tp);
 	} else {
 		if (seq_after(th->ack, tp->snd_nxt)) {
@@ -663,7 +662,7 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 			if (tp->state == TCP_CLOSED || tp->state == TCP_TIME_WAIT)
 				return;
 			if (p->payload_len)
-				ack_snd_check(tp, ack_now);
+				tcp_ack_after_app(tp, false, ack_now);
 			else if (ack_now)
 				tcp_send_ack(tp);
 		}
@@ -695,6 +694,7 @@ void tcp_input(struct node *nd, struct packet *p)
 		net_drop(nd->net, nd->name, "tcp-no-socket", p);
 		return;
 	}
+	tcp_enter(st);
 	tp->segs_in++;
 	bool kept = false;
 	switch (tp->state) {
@@ -729,6 +729,7 @@ void tcp_input(struct node *nd, struct packet *p)
 	TCP_CHECK_SOCK(tp);
 	if (tp->parent)
 		TCP_CHECK_SOCK(tp->parent);
+	tcp_leave(st); /* the app hears of it now */
 }
 
 /* ICMP errors about our segments (RFC 1122 §4.2.3.9): unreachable is fatal
@@ -745,6 +746,8 @@ void tcp_icmp_error(struct node *nd, const struct packet *icmp)
 	q.l4.tcp.sport = ic->q_dport;
 	q.l4.tcp.dport = ic->q_sport;
 	struct tcp_sock *tp = tcp_lookup(st, &q);
+	tcp_enter(st);
 	if (tp && tp->state == TCP_SYN_SENT && tp->raddr == q.ip.src)
 		tcp_done(tp, TCP_EHOSTUNREACH);
+	tcp_leave(st);
 }

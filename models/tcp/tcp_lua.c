@@ -239,12 +239,8 @@ static void cb_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 			c->ref[i] = luaL_ref(lc->L, LUA_REGISTRYINDEX);
 		}
 	tcp_set_callbacks(child, &lua_cbs, c);
-	call_cb(c, CB_ACCEPT, 0); /* on_accept(new_connection) */
-	/* the app may have read what arrived with the handshake's ACK */
-	if (c->ts && tcp_readable(c->ts)) {
-		lua_pushinteger(lc->L, (lua_Integer)tcp_readable(c->ts));
-		call_cb(c, CB_DATA, 1);
-	}
+	call_cb(c, CB_ACCEPT, 0); /* on_accept(new_connection); data that came with
+				   * the handshake's ACK follows as on_data */
 }
 
 static void cb_readable(struct tcp_sock *ts, void *ctx)

@@ -246,5 +246,6 @@ static void stack_destroy(struct tcp_stack *st)
 	free(st->hash);
 	free(st->listeners);
 	free(st->eph);
+	tcp_app_free(st);
 	free(st);
 }

@@ -55,9 +55,11 @@ static void th_input(struct node *nd, struct packet *p)
 	w->in_input = false;
 }
 
+/* A callback runs: the stack must have finished (no bracket open). */
 static void th_cb_enter(struct th *w)
 {
-	if (w->in_input)
+	struct tcp_stack *st = w->a->l4[L4_TCP];
+	if (st && st->depth)
 		w->cb_inside_input = true;
 }
 
@@ -239,6 +241,8 @@ static void th_finish(struct th *w)
 	th_run(w, SIM_MS(10));
 	th_clear(w);
 	assert_int_equal(pkt_pool_in_use(w->s->pkts), 0);
+	/* callbacks ran after tcp_input returned, never inside it */
+	assert_false(w->cb_inside_input);
 	sim_free(w->s);
 	th_cur = NULL;
 }
