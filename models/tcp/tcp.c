@@ -6,23 +6,23 @@
  * tcp_output.c.
  *
  * The state machine (RFC 9293 §3.3.2), with the function that makes each
- * transition:
+ * transition (tcp_input.c unless named here):
  *
- *   CLOSED --connect--> SYN_SENT --SYN+ACK--> ESTABLISHED      tcp_connect, tcp_rcv_synsent
- *   CLOSED --listen--> LISTEN --SYN--> (child) SYN_RCVD        tcp_listen, tcp_child_new
- *   SYN_SENT --SYN--> SYN_RCVD (simultaneous open)             tcp_rcv_synsent
- *   SYN_RCVD --ACK--> ESTABLISHED                              tcp_rcv_state
- *   ESTABLISHED --close--> FIN_WAIT_1 --ACK--> FIN_WAIT_2      tcp_send_fin, tcp_rcv_state
- *   FIN_WAIT_1 --FIN--> CLOSING --ACK--> TIME_WAIT             tcp_rcv_fin, tcp_rcv_state
- *   FIN_WAIT_2 --FIN--> TIME_WAIT --2MSL--> CLOSED             tcp_rcv_fin, tcp_wait_fired
+ *   CLOSED --connect--> SYN_SENT --SYN+ACK--> ESTABLISHED    tcp_connect, synsent_input
+ *   CLOSED --listen--> LISTEN --SYN--> (child) SYN_RCVD      tcp_listen, listen_input/tcp_child_new
+ *   SYN_SENT --SYN--> SYN_RCVD (simultaneous open)           synsent_input
+ *   SYN_RCVD --ACK--> ESTABLISHED                            state_input
+ *   ESTABLISHED --close--> FIN_WAIT_1 --ACK--> FIN_WAIT_2    tcp_shutdown/tcp_fin_state, state_input
+ *   FIN_WAIT_1 --FIN--> CLOSING --ACK--> TIME_WAIT           rcv_fin, state_input/tcp_time_wait
+ *   FIN_WAIT_2 --FIN--> TIME_WAIT --2MSL--> CLOSED           rcv_fin, tcp_wait_fired/tcp_done
+ *   TIME_WAIT --new SYN--> CLOSED, and the SYN to LISTEN     time_wait_input (RFC 6191)
  *   ESTABLISHED --FIN--> CLOSE_WAIT --close--> LAST_ACK --ACK--> CLOSED
- *   any --RST or abort--> CLOSED                               tcp_done
+ *   LISTEN --close--> CLOSED, its embryonic children too     listen_stop
+ *   any --RST, abort or give-up--> CLOSED                    tcp_done
  *
- * Invariants (checked by tcp_check in debug builds):
- *   1. snd_una <= snd_nxt <= write_seq (+1 for a FIN), in sequence space.
- *   2. txq holds exactly the segments in [snd_una, snd_nxt), in order.
- *   3. packets_out == txq.len; sacked_out, lost_out, retrans_out count the
- *      marks in txq. */
+ * The invariants every state keeps are numbered in tcp_check.c, which
+ * checks them after every segment, timer and API call in the sanitizer
+ * build. */
 #include "tcp_priv.h"
 
 #include <assert.h>

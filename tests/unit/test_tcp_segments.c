@@ -405,6 +405,30 @@ static void test_rst_syn_sent_listen(void **state)
 	th_finish(&w);
 }
 
+/* ---- a zero-window probe ---- */
+
+/* A probe (sequence rcv_nxt - 1, no data; Linux tcp_xmit_probe_skb) is
+ * unacceptable, so it is answered with an ACK carrying the window
+ * (RFC 9293 §3.8.6.1, §3.10.7.4). */
+static void test_zero_window_probe_answered(void **state)
+{
+	(void)state;
+	struct th w;
+	th_init(&w, 9);
+	struct tcp_sock *l = th_listen(&w, PORT, NULL);
+	uint32_t isn = 300, a_isn;
+	struct tcp_sock *c = th_accept_conn(&w, l, PEER_PORT, isn, &a_isn);
+	th_send(&w, PEER_PORT, PORT, isn + 1, a_isn + 1, TH_ACK | TH_PSH, 1000);
+	th_run(&w, SIM_MS(300));
+	th_clear(&w);
+	th_send(&w, PEER_PORT, PORT, isn + 1000, a_isn + 1, TH_ACK, 0);
+	assert_int_equal(th_flush(&w), 1);
+	assert_int_equal(th_last(&w)->l4.tcp.flags, TH_ACK);
+	assert_int_equal(th_last(&w)->l4.tcp.ack, isn + 1001);
+	assert_int_equal(tcp_readable(c), 1000);
+	th_finish(&w);
+}
+
 /* ---- a listener closed with embryonic children ---- */
 
 static void test_listener_close_children(void **state)
@@ -455,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_time_wait_syn_timestamp),
 		cmocka_unit_test(test_rst_every_state),
 		cmocka_unit_test(test_rst_syn_sent_listen),
+		cmocka_unit_test(test_zero_window_probe_answered),
 		cmocka_unit_test(test_listener_close_children),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
