@@ -118,7 +118,6 @@ struct tcp_sock {
 	bool fin_rcvd;
 	bool ephemeral;           /* lport counts against the ephemeral range */
 	bool freed;
-	struct tcp_sock *hnext;   /* 4-tuple hash chain */
 	struct tcp_sock *parent;  /* listener of an embryonic connection */
 	struct tcp_sock *all_prev, *all_next; /* every socket of the stack */
 	uint16_t backlog, pending;
@@ -275,10 +274,17 @@ struct tcp_sock {
 	double logged_cc[TCP_NCC];     /* last cc-series values written */
 };
 
+/* A slot of the 4-tuple table (tcp_stack.c): the key beside the socket. */
+struct tcp_hslot {
+	uint64_t addrs;           /* laddr << 32 | raddr */
+	uint32_t ports;           /* lport << 16 | rport */
+	struct tcp_sock *s;       /* NULL: empty */
+};
+
 /* A node's TCP: connections by 4-tuple, listeners by port. */
 struct tcp_stack {
 	struct node *node;
-	struct tcp_sock **hash;
+	struct tcp_hslot *hash;   /* the 4-tuple table (tcp_stack.c) */
 	uint32_t hcap, hcount;
 	struct tcp_sock **listeners;
 	size_t nlisten, caplisten;
