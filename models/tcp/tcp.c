@@ -6,23 +6,23 @@
  * tcp_output.c.
  *
  * The state machine (RFC 9293 §3.3.2), with the function that makes each
- * transition:
+ * transition (tcp_input.c unless named here):
  *
- *   CLOSED --connect--> SYN_SENT --SYN+ACK--> ESTABLISHED      tcp_connect, tcp_rcv_synsent
- *   CLOSED --listen--> LISTEN --SYN--> (child) SYN_RCVD        tcp_listen, tcp_child_new
- *   SYN_SENT --SYN--> SYN_RCVD (simultaneous open)             tcp_rcv_synsent
- *   SYN_RCVD --ACK--> ESTABLISHED                              tcp_rcv_state
- *   ESTABLISHED --close--> FIN_WAIT_1 --ACK--> FIN_WAIT_2      tcp_send_fin, tcp_rcv_state
- *   FIN_WAIT_1 --FIN--> CLOSING --ACK--> TIME_WAIT             tcp_rcv_fin, tcp_rcv_state
- *   FIN_WAIT_2 --FIN--> TIME_WAIT --2MSL--> CLOSED             tcp_rcv_fin, tcp_wait_fired
+ *   CLOSED --connect--> SYN_SENT --SYN+ACK--> ESTABLISHED    tcp_connect, synsent_input
+ *   CLOSED --listen--> LISTEN --SYN--> (child) SYN_RCVD      tcp_listen, listen_input/tcp_child_new
+ *   SYN_SENT --SYN--> SYN_RCVD (simultaneous open)           synsent_input
+ *   SYN_RCVD --ACK--> ESTABLISHED                            state_input
+ *   ESTABLISHED --close--> FIN_WAIT_1 --ACK--> FIN_WAIT_2    tcp_shutdown/tcp_fin_state, state_input
+ *   FIN_WAIT_1 --FIN--> CLOSING --ACK--> TIME_WAIT           rcv_fin, state_input/tcp_time_wait
+ *   FIN_WAIT_2 --FIN--> TIME_WAIT --2MSL--> CLOSED           rcv_fin, tcp_wait_fired/tcp_done
+ *   TIME_WAIT --new SYN--> CLOSED, and the SYN to LISTEN     time_wait_input (RFC 6191)
  *   ESTABLISHED --FIN--> CLOSE_WAIT --close--> LAST_ACK --ACK--> CLOSED
- *   any --RST or abort--> CLOSED                               tcp_done
+ *   LISTEN --close--> CLOSED, its embryonic children too     listen_stop
+ *   any --RST, abort or give-up--> CLOSED                    tcp_done
  *
- * Invariants (checked by tcp_check in debug builds):
- *   1. snd_una <= snd_nxt <= write_seq (+1 for a FIN), in sequence space.
- *   2. txq holds exactly the segments in [snd_una, snd_nxt), in order.
- *   3. packets_out == txq.len; sacked_out, lost_out, retrans_out count the
- *      marks in txq. */
+ * The invariants every state keeps are numbered in tcp_check.c, which
+ * checks them after every segment, timer and API call in the sanitizer
+ * build. */
 #include "tcp_priv.h"
 
 #include <assert.h>
@@ -112,6 +112,17 @@ void tcp_set_state(struct tcp_sock *tp, enum tcp_state st)
 	tp->state = st;
 }
 
+/* Our FIN is queued: the state it moves us to (RFC 9293 §3.10.4; Linux
+ * tcp_close_state), before it leaves, so the log shows the FIN in its
+ * new state. */
+void tcp_fin_state(struct tcp_sock *tp)
+{
+	if (tp->state == TCP_ESTABLISHED)
+		tcp_set_state(tp, TCP_FIN_WAIT_1);
+	else if (tp->state == TCP_CLOSE_WAIT)
+		tcp_set_state(tp, TCP_LAST_ACK);
+}
+
 void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st)
 {
 	if (tp->cc->set_state)
@@ -198,12 +209,9 @@ void tcp_done(struct tcp_sock *tp, int err)
 	}
 	if (err)
 		tcp_log(tp, "tcp_error", "%s in %s", tcp_strerror(err), tcp_state_name(was));
-	if (!tp->orphan) {
-		if (err && tp->cb.error)
-			tp->cb.error(tp, err, tp->ctx);
-		if (!tp->orphan && tp->cb.closed)
-			tp->cb.closed(tp, tp->ctx);
-	}
+	if (err)
+		tcp_app_error(tp, err);
+	tcp_app_closed(tp);
 	if (tp->orphan)
 		tcp_free_later(tp);
 }
@@ -224,9 +232,7 @@ void tcp_time_wait(struct tcp_sock *tp)
 	timer_arm(tp->sim, &tp->t_wait, tp->sim->now + tp->cfg.time_wait);
 	/* the app sees the end of the connection now; the 4-tuple stays
 	 * taken for time_wait */
-	if (!tp->orphan && tp->cb.closed) {
-		tp->cb.closed(tp, tp->ctx);
-	}
+	tcp_app_closed(tp); /* once: not again when TIME_WAIT ends */
 }
 
 static void sock_init(struct tcp_sock *tp, struct node *nd, const struct tcp_config *cfg)
@@ -317,12 +323,24 @@ int tcp_bind(struct tcp_sock *ts, uint16_t port)
 	return 0;
 }
 
+static void log_listen(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct tcp_sock *tp = obj; /* a socket is freed by a later event */
+	if (tp->state == TCP_LISTEN && rec_on_event(s, tp->world->m_state))
+		tcp_log(tp, "tcp_state", "CLOSED -> LISTEN");
+}
+
 int tcp_listen(struct tcp_sock *ts, int backlog)
 {
 	if (!ts->bound || ts->state != TCP_CLOSED)
 		return -TCP_EINVAL;
 	ts->backlog = (uint16_t)(backlog > 0 ? (backlog < 65535 ? backlog : 65535) : 1);
-	tcp_set_state(ts, TCP_LISTEN);
+	/* The state log shows LISTEN when the run reaches it: a script
+	 * listens before it says what to record, and names the listener
+	 * after listening. */
+	ts->state = TCP_LISTEN;
+	sim_at(ts->sim, ts->sim->now, log_listen, ts, 0);
 	tcp_listener_add(ts->stack, ts);
 	if (strncmp(ts->name, "tcp:", 4) == 0)
 		snprintf(ts->name, sizeof(ts->name), "%s:%u", ts->node->name, ts->lport);
@@ -337,7 +355,11 @@ static int conn_init(struct tcp_sock *tp)
 	if (!r)
 		return -TCP_EHOSTUNREACH;
 	uint32_t mtu = r->type == RT_LOCAL ? 65535 : r->out->link->mtu;
-	tp->adv_mss = tp->cfg.mss ? tp->cfg.mss : mtu - IP_HDR_LEN - TCP_HDR_LEN;
+	/* the path's MSS, or the configured one if smaller (Linux
+	 * TCP_MAXSEG), never below tcp_min_snd_mss */
+	uint32_t path = mtu > IP_HDR_LEN + TCP_HDR_LEN + TCP_MIN_SND_MSS ? mtu - IP_HDR_LEN - TCP_HDR_LEN
+									   : TCP_MIN_SND_MSS;
+	tp->adv_mss = tp->cfg.mss && tp->cfg.mss < path ? tp->cfg.mss : path;
 	tp->mss = tp->adv_mss;
 	tp->rcv_mss = tp->adv_mss < 536 ? tp->adv_mss : 536;
 	/* RFC 7323 §2.2: the smallest shift that lets the window reach the
@@ -411,7 +433,10 @@ struct tcp_sock *tcp_child_new(struct tcp_sock *l, const struct packet *syn)
 	tp->bound = true;
 	tp->cb = l->cb;
 	tp->ctx = l->ctx;
-	default_name(tp);
+	/* named after its listener's app, then the peer (the app may rename
+	 * it when it accepts) */
+	char a[16];
+	snprintf(tp->name, sizeof(tp->name), "%.40s/%s:%u", l->name, ipv4_fmt(a, tp->raddr), tp->rport);
 	if (conn_init(tp) < 0) {
 		tp->orphan = true;
 		tcp_done(tp, 0);
@@ -493,6 +518,7 @@ void tcp_shutdown(struct tcp_sock *ts)
 	ts->shut_wr = true;
 	switch (ts->state) {
 	case TCP_ESTABLISHED: case TCP_CLOSE_WAIT:
+		tcp_fin_state(ts);
 		tcp_send_fin(ts);
 		break;
 	case TCP_SYN_SENT: case TCP_SYN_RCVD:
@@ -578,15 +604,3 @@ uint32_t tcp_remote_addr(const struct tcp_sock *ts) { return ts->raddr; }
 uint16_t tcp_local_port(const struct tcp_sock *ts) { return ts->lport; }
 uint16_t tcp_remote_port(const struct tcp_sock *ts) { return ts->rport; }
 struct node *tcp_node(const struct tcp_sock *ts) { return ts->node; }
-void tcp_app_readable(struct tcp_sock *tp)
-{
-	if (!tp->orphan && tp->cb.readable && tp->rcvq.bytes)
-		tp->cb.readable(tp, tp->ctx);
-}
-
-void tcp_app_writable(struct tcp_sock *tp)
-{
-	if (!tp->orphan && !tp->shut_wr && tp->cb.writable && tcp_send_space(tp) &&
-	    (tp->state == TCP_ESTABLISHED || tp->state == TCP_CLOSE_WAIT))
-		tp->cb.writable(tp, tp->ctx);
-}

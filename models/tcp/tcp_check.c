@@ -19,10 +19,12 @@
  *   4. The time-sorted list (RACK's) holds exactly the segments in flight:
  *      not SACKed, and not lost unless retransmitted since; its links
  *      agree both ways.
- *   5. The FINs: fin_sent exactly in FIN_WAIT_1, FIN_WAIT_2, CLOSING,
- *      LAST_ACK and TIME_WAIT (our FIN has a sequence number), and it is
- *      acknowledged in FIN_WAIT_2 and TIME_WAIT; fin_rcvd exactly in
- *      CLOSE_WAIT, CLOSING, LAST_ACK and TIME_WAIT.
+ *   5. The FINs: FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK and TIME_WAIT
+ *      have our FIN queued (the state changes when it is queued, as
+ *      Linux's tcp_close_state); it has a sequence number (fin_sent) only
+ *      in those states, always in FIN_WAIT_2 and TIME_WAIT, where it is
+ *      acknowledged; fin_rcvd exactly in CLOSE_WAIT, CLOSING, LAST_ACK and
+ *      TIME_WAIT.
  *   6. The receive side: the out-of-order queue is in order, after
  *      rcv_nxt, and its count, bytes and tail agree with it.
  *   7. Tables: a socket is in the 4-tuple table exactly in the states from
@@ -231,9 +233,11 @@ bool tcp_check(const struct tcp_sock *tp)
 	}
 
 	/* 5. FINs */
-	bool fin_sent_state = s == TCP_FIN_WAIT_1 || s == TCP_FIN_WAIT_2 || s == TCP_CLOSING ||
-			      s == TCP_LAST_ACK || s == TCP_TIME_WAIT;
-	CHECK(tp->fin_sent == fin_sent_state, "5. our FIN is sent exactly in FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT");
+	bool fin_state = s == TCP_FIN_WAIT_1 || s == TCP_FIN_WAIT_2 || s == TCP_CLOSING ||
+			 s == TCP_LAST_ACK || s == TCP_TIME_WAIT;
+	CHECK(!tp->fin_sent || fin_state, "5. our FIN is sent only in FIN_WAIT_1/2, CLOSING, LAST_ACK, TIME_WAIT");
+	CHECK(!fin_state || tp->shut_wr, "5. those states have our FIN queued");
+	CHECK(tp->fin_sent || (s != TCP_FIN_WAIT_2 && s != TCP_TIME_WAIT), "5. FIN_WAIT_2 and TIME_WAIT follow our FIN");
 	CHECK(!tp->fin_sent || tp->shut_wr, "5. a FIN only after shutdown");
 	if (s == TCP_FIN_WAIT_2 || s == TCP_TIME_WAIT)
 		CHECK(tp->snd_una == tp->snd_nxt, "5. our FIN is acknowledged in FIN_WAIT_2 and TIME_WAIT");

@@ -23,6 +23,8 @@ static void syn_options(struct tcp_sock *tp, const struct packet *p)
 {
 	const struct tcp_hdr *th = &p->l4.tcp;
 	uint32_t peer_mss = (th->opts & TCPOPT_F_MSS) ? th->mss : 536; /* RFC 9293 §3.7.1 */
+	if (peer_mss < TCP_MIN_SND_MSS)
+		peer_mss = TCP_MIN_SND_MSS; /* Linux tcp_min_snd_mss: no tiny segments */
 	tp->wscale_ok = tp->cfg.window_scaling && (th->opts & TCPOPT_F_WSCALE);
 	if (tp->wscale_ok) {
 		tp->snd_wscale = th->wscale > 14 ? 14 : th->wscale; /* RFC 7323 §2.3 */
@@ -109,7 +111,7 @@ static void event_data_recv(struct tcp_sock *tp, uint32_t len)
 	tp->lrcvtime = now;
 }
 
-static void ack_snd_check(struct tcp_sock *tp, bool now)
+void tcp_ack_snd_check(struct tcp_sock *tp, bool now)
 {
 	if (tp->state == TCP_CLOSED)
 		return;
@@ -322,25 +324,25 @@ static void rcv_fin(struct tcp_sock *tp)
 		tcp_send_delayed_ack(tp);
 		break;
 	case TCP_FIN_WAIT_1:
-		/* our FIN not yet acknowledged: simultaneous close */
-		tcp_send_ack(tp);
+		/* our FIN not yet acknowledged: simultaneous close; the ACK
+		 * leaves in the state the FIN moved us to */
 		tcp_set_state(tp, TCP_CLOSING);
+		tcp_send_ack(tp);
 		break;
 	case TCP_FIN_WAIT_2:
-		tcp_send_ack(tp);
 		tcp_time_wait(tp);
+		tcp_send_ack(tp);
 		return;
 	default:
 		tcp_send_ack(tp);
 		return;
 	}
-	if (!tp->orphan && tp->cb.peer_closed)
-		tp->cb.peer_closed(tp, tp->ctx);
+	tcp_app_peer_closed(tp);
 }
 
 /* ---- LISTEN (§3.10.7.2) ---- */
 
-static void listen_input(struct tcp_sock *l, struct packet *p)
+static void listen_input(struct tcp_sock *l, struct packet *p, const uint32_t *isn)
 {
 	const struct tcp_hdr *th = &p->l4.tcp;
 	if (th->flags & TH_RST)
@@ -354,6 +356,13 @@ static void listen_input(struct tcp_sock *l, struct packet *p)
 	struct tcp_sock *tp = tcp_child_new(l, p);
 	if (!tp)
 		return;
+	if (isn) {
+		/* a SYN that ended a TIME_WAIT: start beyond the old connection's
+		 * sequence space, as Linux (tw_snd_nxt + 65535 + 2) */
+		tp->iss = *isn;
+		tp->snd_una = tp->snd_nxt = tp->iss;
+		tp->write_seq = tp->sndq_seq = tp->iss + 1;
+	}
 	tp->irs = th->seq;
 	tp->rcv_nxt = th->seq + 1;
 	tp->rcv_wup = tp->rcv_nxt;
@@ -412,17 +421,15 @@ static void synsent_input(struct tcp_sock *tp, struct packet *p)
 		established(tp);
 		if (rec_on_event(tp->sim, tp->world->m_state))
 			tcp_log(tp, "connected", "in %.6f s", sim_to_sec(tp->sim->now - tp->start_ns));
-		uint64_t before = tp->segs_out;
-		if (tp->cb.connected && !tp->orphan)
-			tp->cb.connected(tp, tp->ctx);
-		if (tp->state != TCP_ESTABLISHED)
-			return;
-		if (tp->shut_wr)
+		tcp_app_connected(tp);
+		/* the handshake's last ACK, unless data carries it: what was
+		 * queued before, or what the app sends when it hears */
+		tcp_ack_after_app(tp, true, false);
+		if (tp->shut_wr) {
+			tcp_fin_state(tp);
 			tcp_send_fin(tp);
+		}
 		tcp_write_xmit(tp);
-		/* the handshake's last ACK, unless data already carried it */
-		if (tp->segs_out == before)
-			tcp_send_ack(tp);
 	} else {
 		/* simultaneous open (RFC 9293 Figure 7): SYN_RCVD, SYN-ACK with
 		 * our original sequence number */
@@ -471,19 +478,52 @@ static bool rcv_rst(struct tcp_sock *tp, const struct packet *p)
 	}
 }
 
-static void time_wait_input(struct tcp_sock *tp, const struct packet *p)
+/* TIME_WAIT (Linux tcp_timewait_state_process).  A bare ACK or a RST
+ * exactly at rcv_nxt is in window: the ACK restarts the 2MSL timer, the
+ * RST ends TIME_WAIT at once (Linux's default tcp_rfc1337 = 0, not RFC
+ * 1337).  A SYN that cannot be an old duplicate may open a new
+ * connection (RFC 1122 §4.2.2.13 by sequence number, RFC 6191 by
+ * timestamp): its sequence number is beyond rcv_nxt or its timestamp
+ * newer than ts_recent; the caller hands it to the listener.  Anything
+ * else, a retransmitted FIN above all, is answered with an ACK. */
+enum { TW_DONE, TW_SYN };
+static int time_wait_input(struct tcp_sock *tp, const struct packet *p, uint32_t *isn)
 {
 	const struct tcp_hdr *th = &p->l4.tcp;
-	if (th->flags & TH_RST)
-		return; /* RFC 1337: ignore RSTs in TIME_WAIT */
-	if (th->flags & TH_FIN) {
-		/* the peer lost our ACK of its FIN: ACK again, restart 2MSL */
-		tcp_send_ack(tp);
-		timer_arm(tp->sim, &tp->t_wait, tp->sim->now + tp->cfg.time_wait);
-		return;
+	bool rst = th->flags & TH_RST;
+	bool saw_ts = tp->ts_ok && (th->opts & TCPOPT_F_TS);
+	/* PAWS (RFC 7323 §5); a RST is not rejected within TIME_WAIT's
+	 * lifetime, as Linux's TCP_PAWS_MSL */
+	bool paws_reject = saw_ts && !rst && (int32_t)(th->tsval - tp->ts_recent) < 0;
+	uint32_t seq = th->seq, end = seq + seg_len(p);
+	simtime_t now = tp->sim->now;
+	if (!paws_reject && seq == tp->rcv_nxt && (seq == end || rst)) {
+		if (rst) {
+			tcp_done(tp, 0);
+			return TW_DONE;
+		}
+		timer_arm(tp->sim, &tp->t_wait, now + tp->cfg.time_wait);
+		if (saw_ts) {
+			tp->ts_recent = th->tsval;
+			tp->ts_recent_stamp = now;
+		}
+		return TW_DONE;
 	}
-	if (seg_len(p))
+	if ((th->flags & (TH_SYN | TH_RST | TH_ACK)) == TH_SYN && !paws_reject &&
+	    (seq_after(seq, tp->rcv_nxt) || (saw_ts && (int32_t)(th->tsval - tp->ts_recent) > 0))) {
+		*isn = tp->snd_nxt + 65535 + 2;
+		if (!*isn)
+			(*isn)++;
+		return TW_SYN;
+	}
+	if (!rst) {
+		/* an ACK-less SYN may be an old duplicate or a new SYN with a
+		 * sequence number below rcv_nxt: it does not restart the timer */
+		if (paws_reject || (th->flags & TH_ACK))
+			timer_arm(tp->sim, &tp->t_wait, now + tp->cfg.time_wait);
 		tcp_send_ack(tp);
+	}
+	return TW_DONE;
 }
 
 /* The child reached ESTABLISHED: tell the listener's app. */
@@ -496,7 +536,7 @@ static void accept_child(struct tcp_sock *tp)
 		l->pending--;
 	tp->parent = NULL;
 	if (l->state == TCP_LISTEN && !l->orphan && l->cb.accept) {
-		l->cb.accept(l, tp, l->ctx);
+		tcp_app_accept(l, tp);
 	} else {
 		/* nobody to accept it: the connection is reset */
 		tcp_abort(tp);
@@ -507,10 +547,6 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 {
 	const struct tcp_hdr *th = &p->l4.tcp;
 	uint32_t len = seg_len(p);
-	if (tp->state == TCP_TIME_WAIT) {
-		time_wait_input(tp, p);
-		return;
-	}
 	/* RFC 7323 §5.3 PAWS: an old timestamp means an old duplicate */
 	if (tp->ts_ok && (th->opts & TCPOPT_F_TS) && !(th->flags & TH_RST) &&
 	    (int32_t)(th->tsval - tp->ts_recent) < 0 &&
@@ -571,13 +607,14 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 			if (rec_on_event(tp->sim, tp->world->m_state))
 				tcp_log(tp, "connected", "in %.6f s (simultaneous open)",
 					sim_to_sec(tp->sim->now - tp->start_ns));
-			if (tp->cb.connected && !tp->orphan)
-				tp->cb.connected(tp, tp->ctx);
+			tcp_app_connected(tp);
 		}
 		if (tp->state != TCP_ESTABLISHED)
 			return;
-		if (tp->shut_wr)
+		if (tp->shut_wr) {
+			tcp_fin_state(tp);
 			tcp_send_fin(tp);
+		}
 		tcp_write_xmit(tp);
 	} else {
 		if (seq_after(th->ack, tp->snd_nxt)) {
@@ -625,13 +662,23 @@ static void state_input(struct tcp_sock *tp, struct packet *p, bool *kept)
 			if (tp->state == TCP_CLOSED || tp->state == TCP_TIME_WAIT)
 				return;
 			if (p->payload_len)
-				ack_snd_check(tp, ack_now);
+				tcp_ack_after_app(tp, false, ack_now);
 			else if (ack_now)
 				tcp_send_ack(tp);
 		}
 		break;
 	default:
-		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent its FIN */
+		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent its FIN.
+		 * A segment that repeats what we had (its FIN above all: our
+		 * ACK of it was lost) is ACKed at once, or the peer would
+		 * retransmit it until it gives up (Linux tcp_data_queue's
+		 * "retransmit" case, RFC 9293 §3.10.7.4) */
+		if (len && seq_before(th->seq, tp->rcv_nxt)) {
+			uint32_t end = th->seq + p->payload_len;
+			if (p->payload_len && seq_leq(end, tp->rcv_nxt))
+				dsack_set(tp, th->seq, end);
+			tcp_send_ack(tp);
+		}
 		break;
 	}
 	if ((th->flags & TH_CWR) && tp->ecn_ok)
@@ -647,12 +694,29 @@ void tcp_input(struct node *nd, struct packet *p)
 		net_drop(nd->net, nd->name, "tcp-no-socket", p);
 		return;
 	}
+	tcp_enter(st);
 	tp->segs_in++;
 	bool kept = false;
 	switch (tp->state) {
 	case TCP_LISTEN:
-		listen_input(tp, p);
+		listen_input(tp, p, NULL);
 		break;
+	case TCP_TIME_WAIT: {
+		uint32_t isn;
+		if (time_wait_input(tp, p, &isn) == TW_SYN) {
+			/* the old connection ends; the SYN goes to the listener,
+			 * or is refused if there is none */
+			tcp_done(tp, 0);
+			struct tcp_sock *l = tcp_lookup(st, p);
+			if (l && l->state == TCP_LISTEN && !l->freed) {
+				listen_input(l, p, &isn);
+				TCP_CHECK_SOCK(l);
+			} else {
+				tcp_reset_reply(nd, p);
+			}
+		}
+		break;
+	}
 	case TCP_SYN_SENT:
 		synsent_input(tp, p);
 		break;
@@ -665,6 +729,7 @@ void tcp_input(struct node *nd, struct packet *p)
 	TCP_CHECK_SOCK(tp);
 	if (tp->parent)
 		TCP_CHECK_SOCK(tp->parent);
+	tcp_leave(st); /* the app hears of it now */
 }
 
 /* ICMP errors about our segments (RFC 1122 §4.2.3.9): unreachable is fatal
@@ -681,6 +746,8 @@ void tcp_icmp_error(struct node *nd, const struct packet *icmp)
 	q.l4.tcp.sport = ic->q_dport;
 	q.l4.tcp.dport = ic->q_sport;
 	struct tcp_sock *tp = tcp_lookup(st, &q);
+	tcp_enter(st);
 	if (tp && tp->state == TCP_SYN_SENT && tp->raddr == q.ip.src)
 		tcp_done(tp, TCP_EHOSTUNREACH);
+	tcp_leave(st);
 }

@@ -71,6 +71,33 @@ const struct cc_ops *tcp_lua_cc(lua_State *L, const char *what, const char *name
 	return cc;
 }
 
+/* Limits of the options, so that no setting can wrap or overflow: a
+ * timer is at most now + (rto_max << 16) (the zero-window probe's
+ * backoff), which stays far inside simtime_t for any run shorter than a
+ * century; buffers and windows are 32-bit quantities, as in Linux. */
+#define TCP_LUA_RTO_LIMIT SIM_S(3600)        /* rto_min, rto_max, rto_initial, delack_min */
+#define TCP_LUA_WAIT_LIMIT SIM_S(30 * 86400) /* time_wait, fin_timeout */
+#define TCP_LUA_MIN_MSS 88                   /* Linux TCP_MIN_MSS */
+
+static simtime_t get_duration(lua_State *L, int idx, const char *what, const char *key, simtime_t def,
+			      simtime_t max)
+{
+	simtime_t v = host_get_duration(L, idx, what, key, def);
+	if (v > max)
+		host_error(L, "%s: %s: %.0f s is more than the longest allowed, %.0f s", what, key,
+			   (double)v / 1e9, (double)max / 1e9);
+	return v;
+}
+
+static uint32_t get_size32(lua_State *L, int idx, const char *what, const char *key, uint32_t def)
+{
+	uint64_t v = host_get_size(L, idx, what, key, def);
+	if (v > UINT32_MAX)
+		host_error(L, "%s: %s: %llu bytes is more than a TCP buffer can hold (at most %u)", what, key,
+			   (unsigned long long)v, UINT32_MAX);
+	return (uint32_t)v;
+}
+
 void tcp_lua_config(lua_State *L, int idx, const char *what, struct tcp_config *c)
 {
 	const char *cc = host_get_str(L, idx, what, "cc", NULL);
@@ -88,27 +115,30 @@ void tcp_lua_config(lua_State *L, int idx, const char *what, struct tcp_config *
 	c->cubic_fast_convergence = host_get_bool(L, idx, what, "fast_convergence", c->cubic_fast_convergence);
 	c->hystart = host_get_bool(L, idx, what, "hystart", c->hystart);
 	c->init_cwnd = (uint32_t)host_get_int(L, idx, what, "init_cwnd", c->init_cwnd, 1, 1000000);
-	c->rto_min = host_get_duration(L, idx, what, "rto_min", c->rto_min);
-	c->rto_max = host_get_duration(L, idx, what, "rto_max", c->rto_max);
-	c->rto_initial = host_get_duration(L, idx, what, "rto_initial", c->rto_initial);
+	c->rto_min = get_duration(L, idx, what, "rto_min", c->rto_min, TCP_LUA_RTO_LIMIT);
+	c->rto_max = get_duration(L, idx, what, "rto_max", c->rto_max, TCP_LUA_RTO_LIMIT);
+	c->rto_initial = get_duration(L, idx, what, "rto_initial", c->rto_initial, TCP_LUA_RTO_LIMIT);
 	c->rto_rfc6298 = host_get_bool(L, idx, what, "rto_rfc6298", c->rto_rfc6298);
-	c->delack_min = host_get_duration(L, idx, what, "delack_min", c->delack_min);
-	c->time_wait = host_get_duration(L, idx, what, "time_wait", c->time_wait);
-	c->fin_timeout = host_get_duration(L, idx, what, "fin_timeout", c->fin_timeout);
+	c->delack_min = get_duration(L, idx, what, "delack_min", c->delack_min, TCP_LUA_RTO_LIMIT);
+	c->time_wait = get_duration(L, idx, what, "time_wait", c->time_wait, TCP_LUA_WAIT_LIMIT);
+	c->fin_timeout = get_duration(L, idx, what, "fin_timeout", c->fin_timeout, TCP_LUA_WAIT_LIMIT);
 	c->syn_retries = (int)host_get_int(L, idx, what, "syn_retries", c->syn_retries, 0, 255);
 	c->synack_retries = (int)host_get_int(L, idx, what, "synack_retries", c->synack_retries, 0, 255);
 	c->retries2 = (int)host_get_int(L, idx, what, "retries2", c->retries2, 1, 255);
-	c->sndbuf = (uint32_t)host_get_size(L, idx, what, "sndbuf", c->sndbuf);
-	c->sndbuf_max = (uint32_t)host_get_size(L, idx, what, "sndbuf_max", c->sndbuf_max);
-	c->rcvbuf = (uint32_t)host_get_size(L, idx, what, "rcvbuf", c->rcvbuf);
-	c->rcvbuf_max = (uint32_t)host_get_size(L, idx, what, "rcvbuf_max", c->rcvbuf_max);
+	c->sndbuf = get_size32(L, idx, what, "sndbuf", c->sndbuf);
+	c->sndbuf_max = get_size32(L, idx, what, "sndbuf_max", c->sndbuf_max);
+	c->rcvbuf = get_size32(L, idx, what, "rcvbuf", c->rcvbuf);
+	c->rcvbuf_max = get_size32(L, idx, what, "rcvbuf_max", c->rcvbuf_max);
 	c->rcvbuf_autotune = host_get_bool(L, idx, what, "autotune", c->rcvbuf_autotune);
 	c->mss = (uint32_t)host_get_int(L, idx, what, "mss", c->mss, 0, 65495);
+	if (c->mss && c->mss < TCP_LUA_MIN_MSS)
+		host_error(L, "%s: mss: %u is below the smallest segment size, %u bytes (Linux TCP_MIN_MSS); "
+			   "0 takes it from the path MTU", what, c->mss, TCP_LUA_MIN_MSS);
 	c->backlog = (uint16_t)host_get_int(L, idx, what, "backlog", c->backlog, 1, 65535);
 	if (c->rto_min <= 0 || c->rto_max < c->rto_min || c->rto_initial <= 0)
 		host_error(L, "%s: need 0 < rto_min <= rto_max and rto_initial > 0", what);
-	if (c->time_wait < 0)
-		host_error(L, "%s: time_wait must not be negative", what);
+	if (c->time_wait < 0 || c->fin_timeout < 0 || c->delack_min < 0)
+		host_error(L, "%s: time_wait, fin_timeout and delack_min must not be negative", what);
 	if (c->sndbuf < 1 || c->rcvbuf < 1)
 		host_error(L, "%s: buffers must hold at least one byte", what);
 	if (c->rcvbuf_max < c->rcvbuf)
@@ -134,6 +164,8 @@ struct lconn {
 	int self;                /* registry ref to the userdata */
 	int last_error;
 	bool gone;               /* the connection closed */
+	uint32_t connect_addr;   /* tcp.connect's destination, until `at` */
+	uint16_t connect_port;
 };
 
 static void lworld_free(void *p)
@@ -207,12 +239,8 @@ static void cb_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 			c->ref[i] = luaL_ref(lc->L, LUA_REGISTRYINDEX);
 		}
 	tcp_set_callbacks(child, &lua_cbs, c);
-	call_cb(c, CB_ACCEPT, 0); /* on_accept(new_connection) */
-	/* the app may have read what arrived with the handshake's ACK */
-	if (c->ts && tcp_readable(c->ts)) {
-		lua_pushinteger(lc->L, (lua_Integer)tcp_readable(c->ts));
-		call_cb(c, CB_DATA, 1);
-	}
+	call_cb(c, CB_ACCEPT, 0); /* on_accept(new_connection); data that came with
+				   * the handshake's ACK follows as on_data */
 }
 
 static void cb_readable(struct tcp_sock *ts, void *ctx)
@@ -260,12 +288,13 @@ static const struct tcp_cb lua_cbs = {
 	.closed = cb_closed,
 };
 
-static void take_callbacks(lua_State *L, int idx, struct lconn *c)
+static void take_callbacks(lua_State *L, int idx, const char *what, struct lconn *c)
 {
 	for (int i = 0; i < CB_N; i++) {
 		if (lua_getfield(L, idx, cb_names[i]) != LUA_TNIL) {
 			if (!lua_isfunction(L, -1))
-				host_error(L, "%s: expected a function, got %s", cb_names[i], luaL_typename(L, -1));
+				host_error(L, "%s: %s: expected a function, got %s", what, cb_names[i],
+					   luaL_typename(L, -1));
 			c->ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
 		} else {
 			lua_pop(L, 1);
@@ -308,7 +337,7 @@ static int l_listen(lua_State *L)
 	tcp_lua_config(L, 1, "tcp.listen", &cfg);
 	struct tcp_sock *ts = tcp_socket(nd, &cfg, NULL, NULL);
 	struct lconn *c = lconn_new(L, ts);
-	take_callbacks(L, 1, c);
+	take_callbacks(L, 1, "tcp.listen", c);
 	tcp_set_callbacks(ts, &lua_cbs, c);
 	int rc = tcp_bind(ts, port);
 	if (rc < 0) {
@@ -324,21 +353,16 @@ static int l_listen(lua_State *L)
 	return 1;
 }
 
-/* tcp.connect { from =, to =, port =, at = "1s", on_connect = ..., <tcp options> } */
-struct pending_connect {
-	struct lconn *c;
-	uint32_t addr;
-	uint16_t port;
-};
-
+/* tcp.connect { from =, to =, port =, at = "1s", on_connect = ..., <tcp options> }
+ * The connect happens at `at`; what it needs waits in the lconn, which the
+ * world frees, so a run that ends first leaks nothing. */
 static void do_connect(struct sim *s, void *obj, uint64_t arg)
 {
 	(void)s;
 	(void)arg;
-	struct pending_connect *pc = obj;
-	struct lconn *c = pc->c;
+	struct lconn *c = obj;
 	if (c->ts) {
-		int rc = tcp_connect(c->ts, pc->addr, pc->port);
+		int rc = tcp_connect(c->ts, c->connect_addr, c->connect_port);
 		if (rc < 0) {
 			c->last_error = -rc;
 			lua_pushstring(c->L, tcp_strerror(rc));
@@ -348,7 +372,6 @@ static void do_connect(struct sim *s, void *obj, uint64_t arg)
 			call_cb(c, CB_ERROR, 1);
 		}
 	}
-	free(pc);
 }
 
 static int l_connect(lua_State *L)
@@ -361,12 +384,15 @@ static int l_connect(lua_State *L)
 		return host_error(L, "tcp.connect: 'port' is required");
 	uint16_t port = (uint16_t)host_get_int(L, 1, "tcp.connect", "port", 0, 1, 65535);
 	simtime_t at = host_get_duration(L, 1, "tcp.connect", "at", host_sim(L)->now);
+	if (at < host_sim(L)->now)
+		return host_error(L, "tcp.connect: at: %.9f s is in the past (now is %.9f s)", (double)at / 1e9,
+				  (double)host_sim(L)->now / 1e9);
 	struct tcp_config cfg;
 	tcp_lua_defaults(L, &cfg);
 	tcp_lua_config(L, 1, "tcp.connect", &cfg);
 	struct tcp_sock *ts = tcp_socket(from, &cfg, NULL, NULL);
 	struct lconn *c = lconn_new(L, ts);
-	take_callbacks(L, 1, c);
+	take_callbacks(L, 1, "tcp.connect", c);
 	tcp_set_callbacks(ts, &lua_cbs, c);
 	const char *name = host_get_str(L, 1, "tcp.connect", "name", NULL);
 	if (name)
@@ -381,10 +407,9 @@ static int l_connect(lua_State *L)
 					  tcp_strerror(rc));
 		}
 	}
-	struct pending_connect *pc = xmalloc(sizeof(*pc));
-	*pc = (struct pending_connect){ c, to, port };
-	struct sim *s = host_sim(L);
-	sim_at(s, at < s->now ? s->now : at, do_connect, pc, 0);
+	c->connect_addr = to;
+	c->connect_port = port;
+	sim_at(host_sim(L), at, do_connect, c, 0);
 	push_conn(L, c);
 	return 1;
 }
@@ -431,15 +456,27 @@ static int m_send(lua_State *L)
 	return 1;
 }
 
+/* An optional byte count at arg: not negative. */
+static uint64_t opt_count(lua_State *L, int arg, uint64_t def)
+{
+	if (lua_isnoneornil(L, arg))
+		return def;
+	lua_Integer n = luaL_checkinteger(L, arg);
+	if (n < 0)
+		luaL_argerror(L, arg, "a byte count must not be negative");
+	return (uint64_t)n;
+}
+
 /* conn:recv([max]) -> the bytes as a string (zeros for bulk data) */
 static int m_recv(lua_State *L)
 {
 	struct lconn *c = checkconn(L, 1);
 	if (!c->ts) {
+		opt_count(L, 2, 0);
 		lua_pushliteral(L, "");
 		return 1;
 	}
-	uint64_t max = (uint64_t)luaL_optinteger(L, 2, (lua_Integer)tcp_readable(c->ts));
+	uint64_t max = opt_count(L, 2, tcp_readable(c->ts));
 	uint64_t avail = tcp_readable(c->ts);
 	if (max > avail)
 		max = avail;
@@ -455,10 +492,11 @@ static int m_discard(lua_State *L)
 {
 	struct lconn *c = checkconn(L, 1);
 	if (!c->ts) {
+		opt_count(L, 2, 0);
 		lua_pushinteger(L, 0);
 		return 1;
 	}
-	uint64_t max = (uint64_t)luaL_optinteger(L, 2, (lua_Integer)tcp_readable(c->ts));
+	uint64_t max = opt_count(L, 2, tcp_readable(c->ts));
 	lua_pushinteger(L, (lua_Integer)tcp_recv(c->ts, max, NULL));
 	return 1;
 }

@@ -34,6 +34,10 @@ static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(b - a) <= 
 static inline uint32_t seq_max(uint32_t a, uint32_t b) { return seq_after(a, b) ? a : b; }
 static inline uint32_t seq_min(uint32_t a, uint32_t b) { return seq_before(a, b) ? a : b; }
 
+/* The smallest MSS we send with, whatever the peer or the path says
+ * (Linux's tcp_min_snd_mss, 48). */
+#define TCP_MIN_SND_MSS 48
+
 /* Segment marks, as Linux's TCPCB_* (tcp_skb_cb->sacked). */
 enum {
 	SEG_SACKED = 0x01,       /* SACKed by the receiver */
@@ -114,12 +118,14 @@ struct tcp_sock {
 	bool fin_rcvd;
 	bool ephemeral;           /* lport counts against the ephemeral range */
 	bool freed;
-	struct tcp_sock *hnext;   /* 4-tuple hash chain */
 	struct tcp_sock *parent;  /* listener of an embryonic connection */
 	struct tcp_sock *all_prev, *all_next; /* every socket of the stack */
 	uint16_t backlog, pending;
 	struct tcp_cb cb;
 	void *ctx;
+	bool closed_told;         /* cb.closed is queued or has run (it runs once) */
+	uint8_t app_queued;       /* readable/writable already queued (tcp_app.c) */
+	uint16_t app_pending;     /* callbacks queued and not yet run */
 
 	/* send sequence variables (RFC 9293 §3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
@@ -269,16 +275,29 @@ struct tcp_sock {
 	double logged_cc[TCP_NCC];     /* last cc-series values written */
 };
 
+/* A slot of the 4-tuple table (tcp_stack.c): the key beside the socket. */
+struct tcp_hslot {
+	uint64_t addrs;           /* laddr << 32 | raddr */
+	uint32_t ports;           /* lport << 16 | rport */
+	struct tcp_sock *s;       /* NULL: empty */
+};
+
 /* A node's TCP: connections by 4-tuple, listeners by port. */
 struct tcp_stack {
 	struct node *node;
-	struct tcp_sock **hash;
+	struct tcp_hslot *hash;   /* the 4-tuple table (tcp_stack.c) */
 	uint32_t hcap, hcount;
 	struct tcp_sock **listeners;
 	size_t nlisten, caplisten;
 	uint16_t next_port;
 	struct tcp_sock *all;
 	struct rng *isn_rng;
+	/* callbacks waiting for the stack to finish (tcp_app.c) */
+	unsigned depth;           /* tcp_enter brackets open */
+	struct tcp_app_ev *appq;
+	size_t applen, apphead, appcap;
+	struct tcp_ack_later *ackq; /* ACK decisions waiting for the app */
+	size_t acklen, ackcap;
 	/* ephemeral ports in use per destination (ip:port), for fast refusal */
 	struct eph_count *eph;
 	uint32_t ephcap, ephcount;
@@ -320,12 +339,31 @@ static inline bool tcp_has_unsent(const struct tcp_sock *tp)
 /* tcp.c: sockets, state changes, the API */
 void tcp_set_state(struct tcp_sock *tp, enum tcp_state st);
 void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st);
+void tcp_fin_state(struct tcp_sock *tp);
 void tcp_done(struct tcp_sock *tp, int err);
 void tcp_time_wait(struct tcp_sock *tp);
-void tcp_app_readable(struct tcp_sock *tp);
-void tcp_app_writable(struct tcp_sock *tp);
 struct tcp_sock *tcp_child_new(struct tcp_sock *listener, const struct packet *syn);
 void tcp_sock_release(struct tcp_sock *tp);
+
+/* tcp_app.c: the app's callbacks, queued inside tcp_enter/tcp_leave and
+ * run when the outermost bracket closes */
+void tcp_enter(struct tcp_stack *st);
+void tcp_leave(struct tcp_stack *st);
+void tcp_app_free(struct tcp_stack *st);
+void tcp_app_connected(struct tcp_sock *tp);
+void tcp_app_accept(struct tcp_sock *listener, struct tcp_sock *child);
+void tcp_app_readable(struct tcp_sock *tp);
+void tcp_app_writable(struct tcp_sock *tp);
+void tcp_app_peer_closed(struct tcp_sock *tp);
+void tcp_app_error(struct tcp_sock *tp, int err);
+void tcp_app_closed(struct tcp_sock *tp);
+/* An ACK decision that waits until the app has heard of the segment, so a
+ * reply the app sends at once carries the ACK and the window counts what
+ * it read, as when Linux's app is already waiting (sk_write_pending).
+ * handshake: send an ACK unless a segment left since (segs_out); else
+ * tcp_ack_snd_check(tp, now) runs then. */
+void tcp_ack_after_app(struct tcp_sock *tp, bool handshake, bool now);
+void tcp_ack_snd_check(struct tcp_sock *tp, bool now);
 
 /* tcp_check.c: the invariants; each failure prints and aborts.  The
  * sanitizer build (-DTCP_CHECK) checks after every segment, timer and API

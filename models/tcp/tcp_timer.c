@@ -23,6 +23,7 @@ void tcp_xmit_fired(struct sim *s, void *obj)
 {
 	(void)s;
 	struct tcp_sock *tp = obj;
+	tcp_enter(tp->stack);
 	enum tcp_xmit_timer what = tp->xt;
 	tp->xt = XT_NONE;
 	switch (what) {
@@ -33,21 +34,25 @@ void tcp_xmit_fired(struct sim *s, void *obj)
 	case XT_NONE: break;
 	}
 	TCP_CHECK_SOCK(tp);
+	tcp_leave(tp->stack);
 }
 
 void tcp_delack_fired(struct sim *s, void *obj)
 {
 	(void)s;
 	struct tcp_sock *tp = obj;
+	tcp_enter(tp->stack);
 	if (tp->ack_pending && tp->state != TCP_CLOSED)
 		tcp_send_ack(tp);
 	TCP_CHECK_SOCK(tp);
+	tcp_leave(tp->stack);
 }
 
 void tcp_wait_fired(struct sim *s, void *obj)
 {
 	(void)s;
 	struct tcp_sock *tp = obj;
+	tcp_enter(tp->stack);
 	switch (tp->state) {
 	case TCP_TIME_WAIT:
 		tcp_done(tp, 0);
@@ -59,13 +64,17 @@ void tcp_wait_fired(struct sim *s, void *obj)
 		break;
 	}
 	TCP_CHECK_SOCK(tp);
+	tcp_leave(tp->stack);
 }
 
 /* The pacing timer's work is tcp_output.c's; the check follows it. */
 void tcp_pace_timer_fired(struct sim *s, void *obj)
 {
+	struct tcp_stack *st = ((struct tcp_sock *)obj)->stack;
+	tcp_enter(st);
 	tcp_pace_fired(s, obj);
 	TCP_CHECK_SOCK((struct tcp_sock *)obj);
+	tcp_leave(st);
 }
 
 void tcp_xmit_timer_arm(struct tcp_sock *tp, enum tcp_xmit_timer what, simtime_t when)
