@@ -369,7 +369,8 @@ static void link_at(struct sim *s, void *obj, uint64_t up)
 	link_set_up(obj, up != 0);
 }
 
-/* down_at = "10s" or { "10s", "30s" } */
+/* down_at = "10s" or { "10s", "30s" }; with l NULL, only checks them (before
+ * the link is made, so that a mistake leaves no half-made link behind) */
 static void schedule_updown(lua_State *L, int opts, struct link *l, const char *key, bool up)
 {
 	lua_getfield(L, opts, key);
@@ -386,11 +387,15 @@ static void schedule_updown(lua_State *L, int opts, struct link *l, const char *
 			lua_rawgeti(L, v, i);
 			char item[80];
 			snprintf(item, sizeof(item), "%s[%lld]", what, (long long)i);
-			sim_at(host_sim(L), net_lua_check_time(L, -1, item), link_at, l, up);
+			simtime_t t = net_lua_check_time(L, -1, item);
+			if (l)
+				sim_at(host_sim(L), t, link_at, l, up);
 			lua_pop(L, 1);
 		}
 	} else {
-		sim_at(host_sim(L), net_lua_check_time(L, v, what), link_at, l, up);
+		simtime_t t = net_lua_check_time(L, v, what);
+		if (l)
+			sim_at(host_sim(L), t, link_at, l, up);
 	}
 	lua_pop(L, 1);
 }
@@ -433,6 +438,8 @@ static int l_link(lua_State *L)
 			return host_error(L, "link: addr: both ends must be in the same subnet");
 	}
 	lua_pop(L, 1);
+	schedule_updown(L, 3, NULL, "down_at", false);
+	schedule_updown(L, 3, NULL, "up_at", true);
 	struct errbuf err;
 	struct link *l = link_new(lnet(L), a, b, &cfg, &err);
 	if (!l)
