@@ -271,7 +271,11 @@ static int l_traceroute(lua_State *L)
 	get_start_stop(L, "traceroute", &c.start, NULL);
 	c.name = get_name(L, "traceroute");
 	struct tr_lua *tl = lua_newuserdatauv(L, sizeof(*tl), 0); /* kept alive below */
-	tl->L = L;
+	/* the main thread, not L: traceroute{} may be called from a coroutine
+	 * that is finished (and collected) by the time the trace ends */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+	tl->L = lua_tothread(L, -1);
+	lua_pop(L, 1);
 	tl->fn_ref = LUA_NOREF;
 	if (lua_getfield(L, 1, "on_done") != LUA_TNIL) {
 		if (!lua_isfunction(L, -1))

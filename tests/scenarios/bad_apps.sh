@@ -54,3 +54,22 @@ assert(p[{}] == nil)
 LUA
 $W run late.lua --quiet --out late.db || fail "a ping made after run()"
 echo "ok: a ping made after run() starts then"
+
+# a traceroute made inside a coroutine that has ended calls on_done on the
+# main thread (it pushed onto the dead coroutine's stack: "(null)")
+cat > co.lua <<'LUA'
+local a, b = node "a", node "b"
+link(a, b, { rate = "10Mbps", delay = "1ms" })
+local got
+local co = coroutine.create(function()
+  traceroute { from = a, to = b, on_done = function(h) got = #h end }
+  coroutine.yield()
+end)
+coroutine.resume(co)
+co = nil
+for i = 1, 100000 do local t = { i } end
+run("20s")
+assert(got == 1, "on_done did not run")
+LUA
+$W run co.lua --quiet --out co.db || fail "traceroute from a coroutine"
+echo "ok: on_done of a traceroute made in a coroutine"
