@@ -431,6 +431,8 @@ static int l_link(lua_State *L)
 			const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 			if (!s || ipv4_parse(s, &cfg.addr[k], &plen) < 0 || plen < 1 || plen > 31)
 				return host_error(L, "link: addr: expected { \"192.168.1.1/24\", \"192.168.1.2/24\" }");
+			if (cfg.addr[k] == 0) /* 0 stands for "no address yet" everywhere */
+				return host_error(L, "link: addr: 0.0.0.0 is not an address a node can have");
 			cfg.plen[k] = (uint8_t)plen;
 		}
 		lua_pop(L, 2);
