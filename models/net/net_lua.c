@@ -106,8 +106,17 @@ static const char *fmt_dur(lua_State *L, simtime_t t)
 	return lua_pushstring(L, units_fmt_duration(b, sizeof(b), t));
 }
 
+void net_lua_check_clock(lua_State *L, const char *what)
+{
+	simtime_t now = host_sim(L)->now;
+	if (now > SIM_TIME_LIMIT)
+		host_error(L, "%s: the clock is at %s, past the %s (about 73 years) a run may reach, so "
+			   "nothing more can be scheduled", what, fmt_dur(L, now), fmt_dur(L, SIM_TIME_LIMIT));
+}
+
 simtime_t net_lua_check_span(lua_State *L, int idx, const char *what)
 {
+	net_lua_check_clock(L, what);
 	simtime_t d = host_to_duration(L, idx, what);
 	if (d > SIM_TIME_LIMIT)
 		host_error(L, "%s: %s is longer than any run can last (at most %s, about 73 years)", what,
@@ -410,6 +419,7 @@ static int l_link(lua_State *L)
 	if (lua_isnoneornil(L, 3))
 		return host_error(L, "link: give its options, e.g. link(a, b, { rate = \"10Mbps\", delay = \"5ms\" })");
 	host_check_keys(L, 3, "link", keys);
+	net_lua_check_clock(L, "link");
 	if (!host_has(L, 3, "rate"))
 		return host_error(L, "link: 'rate' is required, e.g. rate = \"10Mbps\"");
 	struct link_cfg cfg = { 0 };
