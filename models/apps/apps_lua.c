@@ -57,6 +57,7 @@ static const char *get_name(lua_State *L, const char *what)
 static void get_start_stop(lua_State *L, const char *what, simtime_t *start, simtime_t *stop)
 {
 	simtime_t now = host_sim(L)->now;
+	net_lua_check_clock(L, what);
 	*start = net_lua_get_time(L, 1, what, "start", now);
 	if (!stop)
 		return;

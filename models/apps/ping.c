@@ -125,6 +125,12 @@ struct ping *ping_new(const struct ping_cfg *cfg, struct errbuf *err)
 	pg->cfg.name = NULL;
 	pg->m_rtt = ping_metric(s);
 	pg->ident = icmp_listen_echo(cfg->from, 0, ping_reply, pg);
+	if (!pg->ident) {
+		err_set(err, "no free ICMP echo identifier on %s (65535 pings are running there)",
+			cfg->from->name);
+		free(pg);
+		return NULL;
+	}
 	timer_init(s, &pg->tx, ping_send, pg);
 	app_add(&pg->base, &ping_ops, cfg->from, cfg->name, cfg->start, cfg->stop);
 	return pg;

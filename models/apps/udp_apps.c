@@ -20,6 +20,7 @@
 #include "sim/db.h"
 #include "sim/record.h"
 #include "sim/rng.h"
+#include "sim/units.h"
 #include "sim/util.h"
 
 /* ---- the sink ---- */
@@ -207,6 +208,14 @@ struct udp_source *udp_source_new(const struct udp_source_cfg *c, struct errbuf 
 	}
 	if (c->size > 65507) {
 		err_set(err, "size %u is larger than a UDP datagram can be (65507)", c->size);
+		return NULL;
+	}
+	uint64_t bits = ((uint64_t)c->size + IP_HDR_LEN + UDP_HDR_LEN) * 8u;
+	if (c->rate_bps > bits * 1000000000u) {
+		char r[32];
+		err_set(err, "rate: %s sends a %llu-byte packet more often than once a nanosecond, "
+			"the clock's resolution", units_fmt_rate(r, sizeof(r), c->rate_bps),
+			(unsigned long long)(bits / 8));
 		return NULL;
 	}
 	struct udp_source *u = xcalloc(1, sizeof(*u));

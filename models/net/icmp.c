@@ -44,21 +44,27 @@ void icmp_send_error(struct node *nd, const struct packet *orig, uint8_t type, u
 	ip_send(nd, e);
 }
 
+static bool echo_used(const struct node *nd, uint16_t id)
+{
+	return nd->echo_used[id >> 6] >> (id & 63) & 1;
+}
+
 uint16_t icmp_listen_echo(struct node *nd, uint16_t id, echo_reply_fn fn, void *obj)
 {
+	if (!nd->echo_used)
+		nd->echo_used = xcalloc(65536 / 64, sizeof(uint64_t));
 	if (id == 0) {
-		/* a fresh identifier, as each ping process has its own */
-		for (;;) {
-			id = nd->next_echo_id++;
-			if (!id)
-				continue;
-			bool used = false;
-			for (size_t i = 0; i < nd->necho && !used; i++)
-				used = nd->echo[i].id == id;
-			if (!used)
-				break;
+		/* a fresh identifier, as each ping process has its own; 0 when
+		 * all 65535 are taken */
+		for (int tries = 0; tries < 65536 && !id; tries++) {
+			uint16_t cand = nd->next_echo_id++;
+			if (cand && !echo_used(nd, cand))
+				id = cand;
 		}
+		if (!id)
+			return 0;
 	}
+	nd->echo_used[id >> 6] |= (uint64_t)1 << (id & 63);
 	xgrow((void **)&nd->echo, &nd->capecho, nd->necho + 1, sizeof(*nd->echo));
 	nd->echo[nd->necho++] = (struct echo_listener){ id, fn, obj };
 	return id;
@@ -69,6 +75,7 @@ void icmp_unlisten_echo(struct node *nd, uint16_t id)
 	for (size_t i = 0; i < nd->necho; i++)
 		if (nd->echo[i].id == id) {
 			nd->echo[i] = nd->echo[--nd->necho];
+			nd->echo_used[id >> 6] &= ~((uint64_t)1 << (id & 63));
 			return;
 		}
 }

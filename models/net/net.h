@@ -116,6 +116,7 @@ struct node {
 	struct echo_listener *echo;
 	size_t necho, capecho;
 	uint16_t next_echo_id;
+	uint64_t *echo_used;   /* bit per identifier in use; made on first use */
 };
 
 /* ---- links ---- */
@@ -257,7 +258,8 @@ uint32_t ip_source_for(const struct node *nd, uint32_t dst);
 /* ICMP */
 void icmp_input(struct node *nd, struct packet *p);
 void icmp_send_error(struct node *nd, const struct packet *orig, uint8_t type, uint8_t code);
-/* Echo replies with this id go to fn; returns a fresh id if id is 0. */
+/* Echo replies with this id go to fn; returns a fresh id if id is 0, or
+ * 0 if all 65535 are taken. */
 uint16_t icmp_listen_echo(struct node *nd, uint16_t id, echo_reply_fn fn, void *obj);
 void icmp_unlisten_echo(struct node *nd, uint16_t id);
 

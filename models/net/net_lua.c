@@ -106,8 +106,17 @@ static const char *fmt_dur(lua_State *L, simtime_t t)
 	return lua_pushstring(L, units_fmt_duration(b, sizeof(b), t));
 }
 
+void net_lua_check_clock(lua_State *L, const char *what)
+{
+	simtime_t now = host_sim(L)->now;
+	if (now > SIM_TIME_LIMIT)
+		host_error(L, "%s: the clock is at %s, past the %s (about 73 years) a run may reach, so "
+			   "nothing more can be scheduled", what, fmt_dur(L, now), fmt_dur(L, SIM_TIME_LIMIT));
+}
+
 simtime_t net_lua_check_span(lua_State *L, int idx, const char *what)
 {
+	net_lua_check_clock(L, what);
 	simtime_t d = host_to_duration(L, idx, what);
 	if (d > SIM_TIME_LIMIT)
 		host_error(L, "%s: %s is longer than any run can last (at most %s, about 73 years)", what,
@@ -369,7 +378,8 @@ static void link_at(struct sim *s, void *obj, uint64_t up)
 	link_set_up(obj, up != 0);
 }
 
-/* down_at = "10s" or { "10s", "30s" } */
+/* down_at = "10s" or { "10s", "30s" }; with l NULL, only checks them (before
+ * the link is made, so that a mistake leaves no half-made link behind) */
 static void schedule_updown(lua_State *L, int opts, struct link *l, const char *key, bool up)
 {
 	lua_getfield(L, opts, key);
@@ -386,11 +396,15 @@ static void schedule_updown(lua_State *L, int opts, struct link *l, const char *
 			lua_rawgeti(L, v, i);
 			char item[80];
 			snprintf(item, sizeof(item), "%s[%lld]", what, (long long)i);
-			sim_at(host_sim(L), net_lua_check_time(L, -1, item), link_at, l, up);
+			simtime_t t = net_lua_check_time(L, -1, item);
+			if (l)
+				sim_at(host_sim(L), t, link_at, l, up);
 			lua_pop(L, 1);
 		}
 	} else {
-		sim_at(host_sim(L), net_lua_check_time(L, v, what), link_at, l, up);
+		simtime_t t = net_lua_check_time(L, v, what);
+		if (l)
+			sim_at(host_sim(L), t, link_at, l, up);
 	}
 	lua_pop(L, 1);
 }
@@ -405,6 +419,7 @@ static int l_link(lua_State *L)
 	if (lua_isnoneornil(L, 3))
 		return host_error(L, "link: give its options, e.g. link(a, b, { rate = \"10Mbps\", delay = \"5ms\" })");
 	host_check_keys(L, 3, "link", keys);
+	net_lua_check_clock(L, "link");
 	if (!host_has(L, 3, "rate"))
 		return host_error(L, "link: 'rate' is required, e.g. rate = \"10Mbps\"");
 	struct link_cfg cfg = { 0 };
@@ -426,6 +441,8 @@ static int l_link(lua_State *L)
 			const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 			if (!s || ipv4_parse(s, &cfg.addr[k], &plen) < 0 || plen < 1 || plen > 31)
 				return host_error(L, "link: addr: expected { \"192.168.1.1/24\", \"192.168.1.2/24\" }");
+			if (cfg.addr[k] == 0) /* 0 stands for "no address yet" everywhere */
+				return host_error(L, "link: addr: 0.0.0.0 is not an address a node can have");
 			cfg.plen[k] = (uint8_t)plen;
 		}
 		lua_pop(L, 2);
@@ -433,6 +450,8 @@ static int l_link(lua_State *L)
 			return host_error(L, "link: addr: both ends must be in the same subnet");
 	}
 	lua_pop(L, 1);
+	schedule_updown(L, 3, NULL, "down_at", false);
+	schedule_updown(L, 3, NULL, "up_at", true);
 	struct errbuf err;
 	struct link *l = link_new(lnet(L), a, b, &cfg, &err);
 	if (!l)

@@ -27,6 +27,9 @@ uint32_t net_lua_getaddr(lua_State *L, int tbl, const char *what, const char *ke
  * the past and at most SIM_TIME_LIMIT.  `what` names the argument in
  * messages ("link: delay"); the get_ forms read tbl[key], def if absent. */
 simtime_t net_lua_check_span(lua_State *L, int idx, const char *what);
+/* An error if the clock itself is past SIM_TIME_LIMIT (run() took it
+ * there), for bindings that schedule from now. */
+void net_lua_check_clock(lua_State *L, const char *what);
 simtime_t net_lua_check_time(lua_State *L, int idx, const char *what);
 simtime_t net_lua_get_span(lua_State *L, int tbl, const char *what, const char *key, simtime_t def);
 simtime_t net_lua_get_time(lua_State *L, int tbl, const char *what, const char *key, simtime_t def);

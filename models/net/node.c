@@ -36,6 +36,7 @@ static void net_destroy(void *obj)
 		fib_free(&nd->fib);
 		free(nd->ifs);
 		free(nd->echo);
+		free(nd->echo_used);
 		free(nd);
 	}
 	timer_destroy(n->sim, &n->route_timer);

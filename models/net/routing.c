@@ -107,7 +107,9 @@ static void spf_run(struct net *n, struct node *src, struct spf *t)
 			if (!l->up)
 				continue;
 			struct node *v = l->end[1 - ifc->side]->node;
-			struct hent cand = { e.cost + l->cost, e.delay + l->dir[ifc->side].delay_ns, v->id };
+			/* delays sum with saturation: each is below 2^61, a path of many is not */
+			struct hent cand = { e.cost + l->cost, simtime_add_sat(e.delay, l->dir[ifc->side].delay_ns),
+					     v->id };
 			struct hent cur = { t->cost[v->id], t->delay[v->id], v->id };
 			if (t->done[v->id] || !hless(&cand, &cur))
 				continue;

@@ -22,6 +22,9 @@ bad 'udp.cbr { from = a, to = b, rate = "1Mbps", stop = "2562047.7h" }' 'udp.cbr
 bad 'run("2s") ping { from = a, to = b, start = "1s" }' 'ping: start: 1s is in the past (now is 2s)'
 bad 'run("2s") udp.cbr { from = a, to = b, rate = "1Mbps", stop = "1500ms" }' 'udp.cbr: stop: 1.5s is in the past (now is 2s)'
 bad 'ping { from = a, to = b, start = "2s", stop = "1s" }' 'ping: stop (1s) is before start (2s)'
+# run() may take the clock past SIM_TIME_LIMIT (2^61 ns); nothing is then
+# scheduled from it, since now + delay could overflow
+bad 'run("9223372036.854775806s") ping { from = a, to = b }' 'ping: the clock is at 9223372036.854775806s, past the 2305843009.213693952s (about 73 years) a run may reach'
 
 # wrong types, with the option's name (was "bad argument #-1 to 'traceroute'")
 bad 'traceroute { from = a, to = b, on_done = 5 }' 'traceroute: on_done: expected a function(hops), got number'
@@ -33,6 +36,7 @@ bad 'traceroute { from = a, to = b, port = 65000, max_hops = 64, probes = 10 }' 
 bad 'ping { from = a, to = b, size = 65508 }' 'ping: size: 65508 is out of range [0, 65507]'
 bad 'ping { from = a, to = "1.2.3" }' "ping: to: there is no node named '1.2.3'"
 bad 'ping { from = a, to = b, name = string.rep("x", 48) }' 'ping: name: at most 47 characters, got 48'
+bad 'udp.cbr { from = a, to = b, rate = "300Gbps", size = 0 }' 'udp.cbr: rate: 300Gbps sends a 28-byte packet more often than once a nanosecond'
 bad 'udp.cbr { from = a, to = b }' "udp.cbr: 'rate' is required"
 bad 'udp.onoff { from = a, to = b, rate = "1Mbps", dist = "normal" }' 'udp.onoff: dist: expected "exp", "const" or "pareto", got '"'"'normal'"'"
 bad 'udp.cbr { from = a, to = b, rate = "1Mbps", port = 5000 } udp.cbr { from = a, to = b, rate = "1Mbps", port = 5000 }' 'udp.cbr: udp: port 5000 on b is already in use'
@@ -53,3 +57,22 @@ assert(p[{}] == nil)
 LUA
 $W run late.lua --quiet --out late.db || fail "a ping made after run()"
 echo "ok: a ping made after run() starts then"
+
+# a traceroute made inside a coroutine that has ended calls on_done on the
+# main thread (it pushed onto the dead coroutine's stack: "(null)")
+cat > co.lua <<'LUA'
+local a, b = node "a", node "b"
+link(a, b, { rate = "10Mbps", delay = "1ms" })
+local got
+local co = coroutine.create(function()
+  traceroute { from = a, to = b, on_done = function(h) got = #h end }
+  coroutine.yield()
+end)
+coroutine.resume(co)
+co = nil
+for i = 1, 100000 do local t = { i } end
+run("20s")
+assert(got == 1, "on_done did not run")
+LUA
+$W run co.lua --quiet --out co.db || fail "traceroute from a coroutine"
+echo "ok: on_done of a traceroute made in a coroutine"

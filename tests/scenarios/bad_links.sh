@@ -22,6 +22,7 @@ badlink 'addr = "10.0.0.1/24"' 'link: addr: expected { "192.168.1.1/24", "192.16
 badlink 'addr = { "10.0.0.1/24" }' 'link: addr: expected { "192.168.1.1/24", "192.168.1.2/24" }, got a table without two entries'
 badlink 'addr = { 5, {} }' 'link: addr: expected { "192.168.1.1/24", "192.168.1.2/24" }'
 badlink 'addr = { "10.0.0.1/24", "10.0.1.2/24" }' 'link: addr: both ends must be in the same subnet'
+badlink 'addr = { "0.0.0.0/8", "0.0.0.1/8" }' 'link: addr: 0.0.0.0 is not an address a node can have'
 
 # durations the clock cannot add (2562047.7 h is just below 2^63 ns):
 # bounded by SIM_TIME_LIMIT, 2^61 ns
