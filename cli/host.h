@@ -26,7 +26,8 @@
 
 #include "sim/sim.h"
 
-#define HOST_DURATION_MAX SIM_S(100LL * 31557600)
+/* the kernel's bound on any time a script gives (sim/time.h: 2^61 ns) */
+#define HOST_DURATION_MAX SIM_TIME_LIMIT
 
 struct host;
 
@@ -97,8 +98,8 @@ int host_error(lua_State *L, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
 /* ---- option tables: f{ key = value, ... } ----
- * Durations and absolute times are at most HOST_DURATION_MAX (100 years of
- * 365.25 days), so the clock plus any one duration cannot overflow a
+ * Durations and absolute times are at most HOST_DURATION_MAX (2^61 ns,
+ * about 73 years), so the clock plus a few durations cannot overflow a
  * simtime_t (2^63 ns, about 292 years).
  * `what` names the function for messages ("link").  Every getter raises a
  * clear error for a wrong type or a malformed unit string. */

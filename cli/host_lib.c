@@ -205,24 +205,15 @@ static int l_units_fmt(lua_State *L)
 {
 	enum unit_kind k = (enum unit_kind)lua_tointeger(L, lua_upvalueindex(1));
 	const char *fn = fmt_name[k];
-	lua_Integer v;
+	int64_t v;
+	const char *unit = k == UNIT_RATE ? "bit/s" : k == UNIT_SIZE ? "bytes" : "ns";
 	if (lua_type(L, 1) != LUA_TNUMBER)
-		return host_error(L, "%s: expected a number of %s, got %s", fn,
-				  k == UNIT_RATE ? "bit/s" : k == UNIT_SIZE ? "bytes" : "ns",
-				  host_value_repr(L, 1));
-	if (lua_isinteger(L, 1)) {
+		return host_error(L, "%s: expected a number of %s, got %s", fn, unit, host_value_repr(L, 1));
+	if (lua_isinteger(L, 1))
 		v = lua_tointeger(L, 1);
-	} else {
-		/* rounded to the nearest unit; NaN, inf and values beyond 2^63
-		 * have no integer to round to */
-		double d = lua_tonumber(L, 1);
-		if (!(d > -9.2e18 && d < 9.2e18))
-			return host_error(L, "%s: expected a finite number within +-9.2e18, got %s", fn,
-					  host_value_repr(L, 1));
-		v = (lua_Integer)(d < 0 ? d - 0.5 : d + 0.5);
-	}
-	if (v == LUA_MININTEGER)
-		return host_error(L, "%s: %lld is out of range", fn, (long long)v);
+	else if (units_round(lua_tonumber(L, 1), &v) < 0) /* NaN, inf, beyond 2^63 */
+		return host_error(L, "%s: expected a finite number of %s, got %s", fn, unit,
+				  host_value_repr(L, 1));
 	if (v < 0 && k != UNIT_DURATION)
 		return host_error(L, "%s: a %s cannot be negative (got %lld)", fn, units_kind_name(k),
 				  (long long)v);

@@ -92,9 +92,12 @@ static int64_t to_unit(lua_State *L, int idx, enum unit_kind k, const char *what
 static simtime_t to_duration(lua_State *L, int idx, const char *what, const char *key)
 {
 	simtime_t d = to_unit(L, idx, UNIT_DURATION, what, key);
-	if (d > HOST_DURATION_MAX)
-		host_error(L, "%s%s%s: %s is too long (at most 100 years)", what, key ? ": " : "",
-			   key ? key : "", lua_tostring(L, idx));
+	if (d > HOST_DURATION_MAX) {
+		char b1[48], b2[48];
+		host_error(L, "%s%s%s: %s is longer than any run can last (at most %s, about 73 years)",
+			   what, key ? ": " : "", key ? key : "", units_fmt_duration(b1, sizeof(b1), d),
+			   units_fmt_duration(b2, sizeof(b2), HOST_DURATION_MAX));
+	}
 	return d;
 }
 
@@ -114,7 +117,8 @@ simtime_t host_to_time(lua_State *L, int idx, const char *what)
 		host_error(L, "%s: expected a time in whole nanoseconds (e.g. now() + units.ns('10ms')) "
 			   "or a duration like '40ms', got %s", what, host_value_repr(L, idx));
 	if (t < 0 || t > HOST_DURATION_MAX)
-		host_error(L, "%s: %lld ns is out of range [0, 100 years]", what, (long long)t);
+		host_error(L, "%s: %lld ns is out of range [0, %lld] (about 73 years)", what, (long long)t,
+			   (long long)HOST_DURATION_MAX);
 	return (simtime_t)t;
 }
 

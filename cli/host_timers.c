@@ -76,7 +76,8 @@ static simtime_t to_delay(lua_State *L, int idx, const char *what)
 		host_error(L, "%s: expected a duration like '40ms' or whole nanoseconds, got %s", what,
 			   host_value_repr(L, idx));
 	if (d < 0 || d > HOST_DURATION_MAX)
-		host_error(L, "%s: %lld ns is out of range [0, 100 years]", what, (long long)d);
+		host_error(L, "%s: %lld ns is out of range [0, %lld] (about 73 years)", what, (long long)d,
+			   (long long)HOST_DURATION_MAX);
 	return (simtime_t)d;
 }
 
@@ -106,7 +107,7 @@ static simtime_t from_now(lua_State *L, simtime_t d, const char *what)
 {
 	simtime_t now = host_sim(L)->now;
 	if (d > HOST_DURATION_MAX - now)
-		host_error(L, "%s: now + the delay is past 100 years of simulated time", what);
+		host_error(L, "%s: now + the delay is past 2^61 ns (about 73 years) of simulated time", what);
 	return now + d;
 }
 

@@ -29,7 +29,7 @@ badlink 'addr = { "0.0.0.0/8", "0.0.0.1/8" }' 'link: addr: 0.0.0.0 is not an add
 badlink 'delay = "2562047.7h"' 'link: delay: 9223371720s is longer than any run can last (at most 2305843009.213693952s'
 badlink 'jitter = "100000000h"' 'link: jitter: expected a duration like'
 badlink 'jitter = "700000h"' 'link: jitter: 2520000000s is longer than any run can last'
-badlink 'down_at = "2562047.7h"' 'link: down_at: 9223371720s is later than any run can reach'
+badlink 'down_at = "2562047.7h"' 'link: down_at: 9223371720s is longer than any run can last'
 badlink 'up_at = { "1s", 5 }' 'link: up_at[2]: expected a duration like'
 badlink 'loss = { model = "list", packets = { [1] = 1, [3] = 3 } }' 'loss: packets: expected a list { n1, n2, ... }, got a table with other keys'
 badlink 'loss = 0/0' 'link: loss: a probability in [0, 1], got'

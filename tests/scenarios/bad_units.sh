@@ -15,7 +15,7 @@ bad 'print(units.duration(1e300))' 'units.duration: expected a finite number of 
 bad 'print(units.rate(0/0))' 'units.rate: expected a finite number of bit/s, got '
 bad 'print(units.size(2^63))' 'units.size: expected a finite number of bytes, got 9.2233720368548e+18'
 bad 'print(units.size(-1))' 'units.size: a size cannot be negative (got -1)'
-bad 'print(units.duration())' "bad argument #1 to 'duration' (number expected, got no value)"
+bad 'print(units.duration())' "units.duration: expected a number of ns, got nothing"
 bad 'print(units.ns("99999999999999999999s"))' "units.ns: expected a duration like '40ms', got '99999999999999999999s'"
 bad 'print(units.ns("9223372036.854775808s"))' "units.ns: expected a duration like '40ms', got '9223372036.854775808s'"
 bad 'print(units.bps("1e5bps"))' "units.bps: expected a rate like '10Mbps', got '1e5bps'"

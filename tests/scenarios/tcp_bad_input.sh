@@ -28,7 +28,8 @@ bad 'tcp.defaults { rcvbuf_max = "8GiB" }' "tcp.defaults: rcvbuf_max: 8589934592
 bad 'tcp.defaults { sndbuf_max = "5GB" }' "tcp.defaults: sndbuf_max: 5000000000 bytes is more than"
 bad 'tcp.defaults { sndbuf = 0 }' "tcp.defaults: buffers must hold at least one byte"
 # durations that would overflow now + d in a timer
-bad 'tcp.defaults { rto_initial = "1000000h" }' "tcp.defaults: rto_initial: 3600000000 s is more than the longest allowed, 3600 s"
+bad 'tcp.defaults { rto_initial = "100000h" }' "tcp.defaults: rto_initial: 360000000 s is more than the longest allowed, 3600 s"
+bad 'tcp.defaults { rto_initial = "1000000h" }' "tcp.defaults: rto_initial: 3600000000s is longer than any run can last"
 bad 'tcp.connect { from = a, to = b, port = 80, rto_max = "2h" }' "tcp.connect: rto_max: 7200 s is more than the longest allowed"
 bad 'tcp.defaults { rto_min = "2h" }' "tcp.defaults: rto_min: 7200 s is more than the longest allowed"
 bad 'tcp.defaults { delack_min = "1000h" }' "tcp.defaults: delack_min: 3600000 s is more than"
