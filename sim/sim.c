@@ -66,6 +66,11 @@ int sim_run(struct sim *s, simtime_t until)
 		if (evheap_len(&s->heap) == 0 || evheap_peek_time(&s->heap) > until)
 			break;
 		evheap_pop(&s->heap, &e);
+		/* The next event's object (a link end, a socket) is most likely
+		 * cold: ask for it while this event runs.  The pop has already
+		 * asked for that event's payload. */
+		if (evheap_len(&s->heap))
+			__builtin_prefetch(s->heap.pl[s->heap.pl_idx[0]].obj);
 		s->now = e.time;
 		s->events++;
 		e.fn(s, e.obj, e.arg);
