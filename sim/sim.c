@@ -70,7 +70,7 @@ int sim_run(struct sim *s, simtime_t until)
 		 * cold: ask for it while this event runs.  The pop has already
 		 * asked for that event's payload. */
 		if (evheap_len(&s->heap))
-			__builtin_prefetch(s->heap.pl[s->heap.pl_idx[0]].obj);
+			__builtin_prefetch(evheap_peek_obj(&s->heap));
 		s->now = e.time;
 		s->events++;
 		e.fn(s, e.obj, e.arg);
