@@ -46,7 +46,9 @@ static double now_s(void)
 /* Runs one scenario; 0 on success. */
 static int run(const struct scenario *sc)
 {
-	const char *db = "/tmp/wirelab-bench.db";
+	/* one file per process: several people may run the benchmarks at once */
+	char db[64];
+	snprintf(db, sizeof(db), "/tmp/wirelab-bench-%ld.db", (long)getpid());
 	unlink(db);
 	const char *argv[20] = { "./wirelab", "run" };
 	int n = 2;

@@ -159,11 +159,9 @@ static inline size_t min4(const evkey_t *key, size_t c)
 	return key[b] < key[a] ? b : a;
 }
 
-bool evheap_pop(struct evheap *h, struct event *out)
+/* Pops q's root, which must be the earliest event of both heaps. */
+static inline void evq_pop(struct evheap *h, struct evq *q, struct event *out)
 {
-	struct evq *q = &h->q[evheap_first(h) - h->q];
-	if (q->len == 0)
-		return false;
 	evkey_t *key = q->key;
 	uint32_t *pl_idx = q->pl_idx;
 	uint32_t p = pl_idx[0];
@@ -186,7 +184,7 @@ bool evheap_pop(struct evheap *h, struct event *out)
 	uint32_t last_idx = pl_idx[n];
 	key[n] = EVKEY_PAD;
 	if (n == 0)
-		return true;
+		return;
 	size_t i = 0;
 	for (;;) {
 		size_t c = 4 * i + 1;
@@ -213,6 +211,29 @@ bool evheap_pop(struct evheap *h, struct event *out)
 	}
 	key[i] = last;
 	pl_idx[i] = last_idx;
+}
+
+bool evheap_pop(struct evheap *h, struct event *out)
+{
+	struct evq *q = &h->q[evheap_first(h) - h->q];
+	if (q->len == 0)
+		return false;
+	evq_pop(h, q, out);
+	return true;
+}
+
+bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out)
+{
+	struct evq *q = &h->q[evheap_first(h) - h->q];
+	if (q->len == 0 || evkey_time(q->key[0]) > until)
+		return false;
+	evq_pop(h, q, out);
+	/* The next event's object (a link end, a socket) is most likely cold:
+	 * ask for it while this event runs.  evq_pop has already asked for
+	 * that event's payload, a pop ago. */
+	const struct evq *next = evheap_first(h);
+	if (next->len)
+		__builtin_prefetch(h->pl[next->pl_idx[0]].obj);
 	return true;
 }
 

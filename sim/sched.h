@@ -110,6 +110,9 @@ void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t
 void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, void *obj, uint64_t arg);
 /* Removes the earliest event into *out; false when empty. */
 bool evheap_pop(struct evheap *h, struct event *out);
+/* The same if that event is due at or before `until`, else false; and
+ * asks the cache for the object of the event after it (the run loop). */
+bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out);
 static inline size_t evheap_len(const struct evheap *h) { return h->q[0].len + h->q[1].len; }
 /* The heap holding the earliest event (an empty heap's root is all ones). */
 static inline const struct evq *evheap_first(const struct evheap *h)
@@ -121,11 +124,7 @@ static inline simtime_t evheap_peek_time(const struct evheap *h)
 	const struct evq *q = evheap_first(h);
 	return q->len ? (simtime_t)((uint64_t)(q->key[0] >> 64) ^ EVKEY_TIME_BIAS) : SIM_NEVER;
 }
-/* The object of the earliest event (the heap must not be empty). */
-static inline void *evheap_peek_obj(const struct evheap *h)
-{
-	return h->pl[evheap_first(h)->pl_idx[0]].obj;
-}
+
 
 /* Scheduling relative to the simulation's clock.  `when` must not be in the
  * past. */
