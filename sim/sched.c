@@ -74,7 +74,7 @@ static void *alloc_lines(size_t bytes, size_t cap)
 	return p;
 }
 
-static void evq_grow(struct evq *q)
+static __attribute__((noinline, cold)) void evq_grow(struct evq *q)
 {
 	size_t cap = q->cap ? q->cap * 2 : 1024;
 	/* realloc() would not keep the alignment */
@@ -93,28 +93,33 @@ static void evq_grow(struct evq *q)
 	q->cap = cap;
 }
 
+/* Room for one more payload entry (rare: the pool only grows). */
+static __attribute__((noinline, cold)) void payload_grow(struct evheap *h)
+{
+	size_t cap = h->pl_cap ? h->pl_cap * 2 : 1024;
+	if (cap >= UINT32_MAX) { /* payload indices are 32-bit, UINT32_MAX ends the free list */
+		fprintf(stderr, "wirelab: the event queue is full at %zu pending events\n", h->pl_cap);
+		abort();
+	}
+	struct evpayload *pl = realloc(h->pl, cap * sizeof(*pl));
+	if (!pl) {
+		fprintf(stderr, "wirelab: out of memory growing the event queue to %zu events\n", cap);
+		abort();
+	}
+	h->pl = pl;
+	h->pl_cap = cap;
+}
+
 /* A free payload entry, from the free list or fresh. */
-static uint32_t payload_new(struct evheap *h)
+static inline uint32_t payload_new(struct evheap *h)
 {
 	uint32_t p = h->pl_free;
 	if (p != UINT32_MAX) {
 		h->pl_free = (uint32_t)h->pl[p].arg;
 		return p;
 	}
-	if (h->pl_used == h->pl_cap) {
-		size_t cap = h->pl_cap ? h->pl_cap * 2 : 1024;
-		if (cap >= UINT32_MAX) { /* payload indices are 32-bit, UINT32_MAX ends the free list */
-			fprintf(stderr, "wirelab: the event queue is full at %zu pending events\n", h->pl_cap);
-			abort();
-		}
-		struct evpayload *pl = realloc(h->pl, cap * sizeof(*pl));
-		if (!pl) {
-			fprintf(stderr, "wirelab: out of memory growing the event queue to %zu events\n", cap);
-			abort();
-		}
-		h->pl = pl;
-		h->pl_cap = cap;
-	}
+	if (h->pl_used == h->pl_cap)
+		payload_grow(h);
 	return h->pl_used++;
 }
 
@@ -128,7 +133,7 @@ void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, v
 	/* far: due more than EVHEAP_NEAR_NS after the last pop (written so
 	 * that no subtraction can overflow) */
 	struct evq *q = &h->q[t > h->last && (uint64_t)t - (uint64_t)h->last > (uint64_t)EVHEAP_NEAR_NS];
-	if (q->len == q->cap)
+	if (__builtin_expect(q->len == q->cap, 0))
 		evq_grow(q);
 	uint32_t p = payload_new(h);
 	h->pl[p] = (struct evpayload){ .fn = fn, .obj = obj, .arg = arg };
@@ -160,7 +165,7 @@ static inline size_t min4(const evkey_t *key, size_t c)
 }
 
 /* Pops q's root, which must be the earliest event of both heaps. */
-static inline void evq_pop(struct evheap *h, struct evq *q, struct event *out)
+static inline __attribute__((always_inline)) void evq_pop(struct evheap *h, struct evq *q, struct event *out)
 {
 	evkey_t *key = q->key;
 	uint32_t *pl_idx = q->pl_idx;
