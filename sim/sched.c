@@ -48,15 +48,20 @@ static inline simtime_t evkey_time(evkey_t k)
 	return (simtime_t)((uint64_t)(k >> 64) ^ EVKEY_TIME_BIAS);
 }
 
+/* The root of a heap never grown: read, never written (cap 0 makes the
+ * first push grow the heap). */
+static const evkey_t no_keys[1] = { ~(evkey_t)0 };
+
 void evheap_init(struct evheap *h)
 {
 	*h = (struct evheap){ .pl_free = UINT32_MAX };
+	h->q[0].key = h->q[1].key = (evkey_t *)no_keys;
 }
 
 void evheap_free(struct evheap *h)
 {
 	for (int k = 0; k < 2; k++)
-		if (h->q[k].key) {
+		if (h->q[k].cap) {
 			free(h->q[k].key - KEY_OFFSET);
 			free(h->q[k].pl_idx - IDX_OFFSET);
 		}
@@ -80,7 +85,7 @@ static __attribute__((noinline, cold)) void evq_grow(struct evq *q)
 	/* realloc() would not keep the alignment */
 	evkey_t *key = (evkey_t *)alloc_lines((KEY_OFFSET + cap + KEY_PAD) * sizeof(*key), cap) + KEY_OFFSET;
 	uint32_t *pl_idx = (uint32_t *)alloc_lines((IDX_OFFSET + cap) * sizeof(*pl_idx), cap) + IDX_OFFSET;
-	if (q->key) {
+	if (q->cap) {
 		memcpy(key, q->key, q->len * sizeof(*key));
 		memcpy(pl_idx, q->pl_idx, q->len * sizeof(*pl_idx));
 		free(q->key - KEY_OFFSET);

@@ -114,10 +114,12 @@ bool evheap_pop(struct evheap *h, struct event *out);
  * asks the cache for the object of the event after it (the run loop). */
 bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out);
 static inline size_t evheap_len(const struct evheap *h) { return h->q[0].len + h->q[1].len; }
-/* The heap holding the earliest event (an empty heap's root is all ones). */
+/* The heap holding the earliest event: an empty heap's root is all ones
+ * (a heap never grown points at a shared all-ones key), so one comparison
+ * of the roots decides, the near heap on a tie. */
 static inline const struct evq *evheap_first(const struct evheap *h)
 {
-	return &h->q[h->q[0].len == 0 || (h->q[1].len && h->q[1].key[0] < h->q[0].key[0])];
+	return &h->q[h->q[1].key[0] < h->q[0].key[0]];
 }
 static inline simtime_t evheap_peek_time(const struct evheap *h)
 {
