@@ -63,7 +63,9 @@ static int on_last_run(void *arg, const struct results_run *r)
 /* Runs one scenario; 0 on success. */
 static int run(const struct scenario *sc)
 {
-	const char *db = "/tmp/wirelab-bench.db";
+	/* one file per process: several people may run the benchmarks at once */
+	char db[64];
+	snprintf(db, sizeof(db), "/tmp/wirelab-bench-%ld.db", (long)getpid());
 	unlink(db);
 	const char *argv[20] = { "./wirelab", "run" };
 	int n = 2;

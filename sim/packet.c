@@ -75,7 +75,7 @@ size_t pkt_pool_peak(const struct pkt_pool *pool) { return pool->peak; }
 
 static void pool_refill(struct pkt_pool *pool)
 {
-	struct pkt_chunk *c = malloc(sizeof(*c));
+	struct pkt_chunk *c = aligned_alloc(_Alignof(struct pkt_chunk), sizeof(*c));
 	if (!c) {
 		fprintf(stderr, "wirelab: out of memory for packets (%zu in use)\n", pool->in_use);
 		abort();

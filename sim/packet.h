@@ -92,27 +92,31 @@ struct pbuf *pbuf_new(const void *data, uint32_t len);
 static inline struct pbuf *pbuf_ref(struct pbuf *b) { b->refs++; return b; }
 void pbuf_unref(struct pbuf *b);
 
-/* What a link and a router read of every packet (next, ip, link_epoch) and
- * the start of the transport header share the first cache line. */
+/* Packets are line-aligned, and what every hop reads or writes (the queue
+ * link, the IP header, the wire's epoch, the queue's timestamp, the flow
+ * hash) fills the first 64-byte line; the transport header and the rest,
+ * read only at the ends, follow. */
 struct packet {
-	struct packet *next;     /* queue linkage; owner's use */
+	_Alignas(64) struct packet *next; /* queue linkage; owner's use */
 	struct ipv4_hdr ip;
 	uint32_t link_epoch;     /* link generation when it left the wire's sender */
 	uint32_t flow_hash;      /* set by the sender; FQ and ECMP use it */
+	simtime_t enq_ns;        /* when it entered its current queue */
+	uint32_t payload_len;    /* transport payload bytes */
+	bool in_use;             /* false while in the pool's free list */
+	uint64_t uid;            /* unique per simulation, for traces */
+	uint64_t tag;            /* transport's use (e.g. TCP's tx record) */
+	/* second line on */
 	union {
 		struct udp_hdr udp;
 		struct tcp_hdr tcp;
 		struct icmp_hdr icmp;
 	} l4;
-	uint32_t payload_len;    /* transport payload bytes */
 	struct pbuf *payload;    /* real bytes, or NULL for zeros */
 	uint32_t payload_off;    /* where this packet's bytes start in payload */
-	uint64_t uid;            /* unique per simulation, for traces */
 	simtime_t created_ns;    /* when the packet was built */
-	simtime_t enq_ns;        /* when it entered its current queue */
-	uint64_t tag;            /* transport's use (e.g. TCP's tx record) */
-	bool in_use;             /* false while in the pool's free list */
 };
+_Static_assert(offsetof(struct packet, l4) == 64, "the per-hop fields fill the first line");
 
 struct pkt_pool;
 struct pkt_pool *pkt_pool_new(void);

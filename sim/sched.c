@@ -1,12 +1,16 @@
 /* Event queue (implicit 4-ary min-heap keyed by (time, seq)) and timers.
- * See sched.h for the layout and the timer scheme.  The heap's invariants:
+ * See sched.h for the layout and the timer scheme.  The invariants of
+ * each of the two heaps, q[0] (near) and q[1] (far):
  *   H1. key[0..len) is a 4-ary min-heap in unsigned 128-bit order, which
  *       is (time, seq) order; key[len] to key[cap + 2] are all ones.
- *   H2. pl[pl_idx[i]] holds the fn, obj and arg of key[i], for i < len; the
- *       other entries of pl[0..pl_used) are on the free list.
- *   H3. The heap is moved exactly as an array of whole events would be
- *       (same sift-up, same sift-down, ties to the lower child), so events
- *       pop in the same order as they did before the keys were split off.
+ *   H2. pl[pl_idx[i]] holds the fn, obj and arg of key[i], for i < len;
+ *       the entries of pl[0..pl_used) that neither heap refers to are on
+ *       the free list.
+ *   H3. A heap is moved exactly as an array of whole events would be
+ *       (same sift-up, same sift-down, ties to the lower child).
+ *   H4. A pop takes the lesser of the two roots (the near one on a tie),
+ *       so events pop in (time, seq) order wherever they were put; as
+ *       every event has its own seq, that is the order one heap gives.
  * The timers' invariants are:
  *   1. Every heap entry of a timer carries (slot << 32 | gen); it is live
  *      only if the slot still holds that generation.
@@ -44,17 +48,23 @@ static inline simtime_t evkey_time(evkey_t k)
 	return (simtime_t)((uint64_t)(k >> 64) ^ EVKEY_TIME_BIAS);
 }
 
+/* The root of a heap never grown: read, never written (cap 0 makes the
+ * first push grow the heap). */
+static const evkey_t no_keys[1] = { ~(evkey_t)0 };
+
 void evheap_init(struct evheap *h)
 {
 	*h = (struct evheap){ .pl_free = UINT32_MAX };
+	h->q[0].key = h->q[1].key = (evkey_t *)no_keys;
 }
 
 void evheap_free(struct evheap *h)
 {
-	if (h->key) {
-		free(h->key - KEY_OFFSET);
-		free(h->pl_idx - IDX_OFFSET);
-	}
+	for (int k = 0; k < 2; k++)
+		if (h->q[k].cap) {
+			free(h->q[k].key - KEY_OFFSET);
+			free(h->q[k].pl_idx - IDX_OFFSET);
+		}
 	free(h->pl);
 	evheap_init(h);
 }
@@ -69,33 +79,53 @@ static void *alloc_lines(size_t bytes, size_t cap)
 	return p;
 }
 
-static void evheap_grow(struct evheap *h)
+static __attribute__((noinline, cold)) void evq_grow(struct evq *q)
 {
-	size_t cap = h->cap ? h->cap * 2 : 1024;
-	if (cap >= UINT32_MAX) { /* payload indices are 32-bit, UINT32_MAX ends the free list */
-		fprintf(stderr, "wirelab: the event queue is full at %zu pending events\n", h->cap);
-		abort();
-	}
+	size_t cap = q->cap ? q->cap * 2 : 1024;
 	/* realloc() would not keep the alignment */
 	evkey_t *key = (evkey_t *)alloc_lines((KEY_OFFSET + cap + KEY_PAD) * sizeof(*key), cap) + KEY_OFFSET;
 	uint32_t *pl_idx = (uint32_t *)alloc_lines((IDX_OFFSET + cap) * sizeof(*pl_idx), cap) + IDX_OFFSET;
-	if (h->key) {
-		memcpy(key, h->key, h->len * sizeof(*key));
-		memcpy(pl_idx, h->pl_idx, h->len * sizeof(*pl_idx));
-		free(h->key - KEY_OFFSET);
-		free(h->pl_idx - IDX_OFFSET);
+	if (q->cap) {
+		memcpy(key, q->key, q->len * sizeof(*key));
+		memcpy(pl_idx, q->pl_idx, q->len * sizeof(*pl_idx));
+		free(q->key - KEY_OFFSET);
+		free(q->pl_idx - IDX_OFFSET);
 	}
-	for (size_t i = h->len; i < cap + KEY_PAD; i++)
+	for (size_t i = q->len; i < cap + KEY_PAD; i++)
 		key[i] = EVKEY_PAD;
+	q->key = key;
+	q->pl_idx = pl_idx;
+	q->cap = cap;
+}
+
+/* Room for one more payload entry (rare: the pool only grows). */
+static __attribute__((noinline, cold)) void payload_grow(struct evheap *h)
+{
+	size_t cap = h->pl_cap ? h->pl_cap * 2 : 1024;
+	if (cap >= UINT32_MAX) { /* payload indices are 32-bit, UINT32_MAX ends the free list */
+		fprintf(stderr, "wirelab: the event queue is full at %zu pending events\n", h->pl_cap);
+		abort();
+	}
 	struct evpayload *pl = realloc(h->pl, cap * sizeof(*pl));
 	if (!pl) {
 		fprintf(stderr, "wirelab: out of memory growing the event queue to %zu events\n", cap);
 		abort();
 	}
-	h->key = key;
-	h->pl_idx = pl_idx;
 	h->pl = pl;
-	h->cap = cap;
+	h->pl_cap = cap;
+}
+
+/* A free payload entry, from the free list or fresh. */
+static inline uint32_t payload_new(struct evheap *h)
+{
+	uint32_t p = h->pl_free;
+	if (p != UINT32_MAX) {
+		h->pl_free = (uint32_t)h->pl[p].arg;
+		return p;
+	}
+	if (h->pl_used == h->pl_cap)
+		payload_grow(h);
+	return h->pl_used++;
 }
 
 void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t arg)
@@ -105,19 +135,18 @@ void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t
 
 void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, void *obj, uint64_t arg)
 {
-	if (h->len == h->cap)
-		evheap_grow(h);
-	uint32_t p = h->pl_free;
-	if (p != UINT32_MAX)
-		h->pl_free = (uint32_t)h->pl[p].arg;
-	else
-		p = h->pl_used++;
+	/* far: due more than EVHEAP_NEAR_NS after the last pop (written so
+	 * that no subtraction can overflow) */
+	struct evq *q = &h->q[t > h->last && (uint64_t)t - (uint64_t)h->last > (uint64_t)EVHEAP_NEAR_NS];
+	if (__builtin_expect(q->len == q->cap, 0))
+		evq_grow(q);
+	uint32_t p = payload_new(h);
 	h->pl[p] = (struct evpayload){ .fn = fn, .obj = obj, .arg = arg };
 
 	evkey_t k = evkey_make(t, seq);
-	evkey_t *key = h->key;
-	uint32_t *pl_idx = h->pl_idx;
-	size_t i = h->len++;
+	evkey_t *key = q->key;
+	uint32_t *pl_idx = q->pl_idx;
+	size_t i = q->len++;
 	while (i > 0) {
 		size_t parent = (i - 1) / 4;
 		if (!(k < key[parent]))
@@ -140,17 +169,16 @@ static inline size_t min4(const evkey_t *key, size_t c)
 	return key[b] < key[a] ? b : a;
 }
 
-bool evheap_pop(struct evheap *h, struct event *out)
+/* Pops q's root, which must be the earliest event of both heaps. */
+static inline __attribute__((always_inline)) void evq_pop(struct evheap *h, struct evq *q, struct event *out)
 {
-	if (h->len == 0)
-		return false;
-	evkey_t *key = h->key;
-	uint32_t *pl_idx = h->pl_idx;
+	evkey_t *key = q->key;
+	uint32_t *pl_idx = q->pl_idx;
 	uint32_t p = pl_idx[0];
 	/* The next pop will most likely return the least child of this root.
 	 * Its payload was written when it was pushed, long ago, and is likely
 	 * cold: ask for it now, a whole pop and push ahead. */
-	if (h->len > 1)
+	if (q->len > 1)
 		__builtin_prefetch(&h->pl[pl_idx[min4(key, 1)]]);
 	out->time = evkey_time(key[0]);
 	out->seq = (uint64_t)key[0];
@@ -159,13 +187,14 @@ bool evheap_pop(struct evheap *h, struct event *out)
 	out->arg = h->pl[p].arg;
 	h->pl[p].arg = h->pl_free;
 	h->pl_free = p;
+	h->last = out->time;
 
-	size_t n = --h->len;
+	size_t n = --q->len;
 	evkey_t last = key[n];
 	uint32_t last_idx = pl_idx[n];
 	key[n] = EVKEY_PAD;
 	if (n == 0)
-		return true;
+		return;
 	size_t i = 0;
 	for (;;) {
 		size_t c = 4 * i + 1;
@@ -192,6 +221,29 @@ bool evheap_pop(struct evheap *h, struct event *out)
 	}
 	key[i] = last;
 	pl_idx[i] = last_idx;
+}
+
+bool evheap_pop(struct evheap *h, struct event *out)
+{
+	struct evq *q = &h->q[evheap_first(h) - h->q];
+	if (q->len == 0)
+		return false;
+	evq_pop(h, q, out);
+	return true;
+}
+
+bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out)
+{
+	struct evq *q = &h->q[evheap_first(h) - h->q];
+	if (q->len == 0 || evkey_time(q->key[0]) > until)
+		return false;
+	evq_pop(h, q, out);
+	/* The next event's object (a link end, a socket) is most likely cold:
+	 * ask for it while this event runs.  evq_pop has already asked for
+	 * that event's payload, a pop ago. */
+	const struct evq *next = evheap_first(h);
+	if (next->len)
+		__builtin_prefetch(h->pl[next->pl_idx[0]].obj);
 	return true;
 }
 

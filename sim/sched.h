@@ -7,6 +7,14 @@
  * found without branches; the rest of each event (fn, obj, arg) waits in a
  * payload pool that is touched once on push and once on pop.
  *
+ * There are two such heaps: events due within EVHEAP_NEAR_NS of the last
+ * one popped go to the near heap, later ones (retransmission and
+ * delayed-ACK timers, long links) to the far heap, and a pop takes the
+ * lesser of the two roots.  Most events are near (a transmission ends
+ * microseconds after it starts), so most pops sift through a heap of a
+ * few hundred entries, not one as large as the number of sockets.  Which
+ * heap holds an event never changes the order: that is (time, seq) alone.
+ *
  * Timers are for things that are re-armed far more often than they fire
  * (retransmission, delayed-ACK and pacing timers).  A timer keeps at most one
  * live entry in the heap.  Re-arming it later than that entry costs O(1): the
@@ -51,13 +59,24 @@ struct evpayload {
 	uint64_t arg;        /* the next free entry's index while on the free list */
 };
 
-struct evheap {
+/* Events due later than this after the last one popped wait in the far
+ * heap: 4.2 ms, beyond a transmission and a short link's delay, short of
+ * the delayed-ACK (40 ms) and retransmission (200 ms) timers. */
+#define EVHEAP_NEAR_NS ((simtime_t)1 << 22)
+
+struct evq {
 	evkey_t *key;        /* key[0..len): the heap; all ones from key[len] on */
 	uint32_t *pl_idx;    /* pl_idx[i]: index in pl of key[i]'s payload */
+	size_t len, cap;     /* events queued; room in key and pl_idx */
+};
+
+struct evheap {
+	struct evq q[2];     /* q[0] near, q[1] far */
 	struct evpayload *pl;
-	size_t len, cap;     /* events queued; room in key, pl_idx and pl */
+	size_t pl_cap;       /* room in pl */
 	uint32_t pl_used;    /* pl[0..pl_used) have been handed out at least once */
 	uint32_t pl_free;    /* head of the free list threaded through arg, or UINT32_MAX */
+	simtime_t last;      /* time of the last event popped */
 	uint64_t next_seq;
 };
 
@@ -91,11 +110,23 @@ void evheap_push(struct evheap *h, simtime_t t, event_fn fn, void *obj, uint64_t
 void evheap_push_seq(struct evheap *h, simtime_t t, uint64_t seq, event_fn fn, void *obj, uint64_t arg);
 /* Removes the earliest event into *out; false when empty. */
 bool evheap_pop(struct evheap *h, struct event *out);
-static inline size_t evheap_len(const struct evheap *h) { return h->len; }
+/* The same if that event is due at or before `until`, else false; and
+ * asks the cache for the object of the event after it (the run loop). */
+bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out);
+static inline size_t evheap_len(const struct evheap *h) { return h->q[0].len + h->q[1].len; }
+/* The heap holding the earliest event: an empty heap's root is all ones
+ * (a heap never grown points at a shared all-ones key), so one comparison
+ * of the roots decides, the near heap on a tie. */
+static inline const struct evq *evheap_first(const struct evheap *h)
+{
+	return &h->q[h->q[1].key[0] < h->q[0].key[0]];
+}
 static inline simtime_t evheap_peek_time(const struct evheap *h)
 {
-	return h->len ? (simtime_t)((uint64_t)(h->key[0] >> 64) ^ EVKEY_TIME_BIAS) : SIM_NEVER;
+	const struct evq *q = evheap_first(h);
+	return q->len ? (simtime_t)((uint64_t)(q->key[0] >> 64) ^ EVKEY_TIME_BIAS) : SIM_NEVER;
 }
+
 
 /* Scheduling relative to the simulation's clock.  `when` must not be in the
  * past. */

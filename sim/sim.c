@@ -63,9 +63,8 @@ int sim_run(struct sim *s, simtime_t until)
 		return -1;
 	s->stopping = false;
 	while (!s->stopping) {
-		if (evheap_len(&s->heap) == 0 || evheap_peek_time(&s->heap) > until)
+		if (!evheap_pop_until(&s->heap, until, &e))
 			break;
-		evheap_pop(&s->heap, &e);
 		s->now = e.time;
 		s->events++;
 		e.fn(s, e.obj, e.arg);

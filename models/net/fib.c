@@ -5,7 +5,7 @@
  * two or three hash probes.  Deletion shifts entries back (no tombstones).
  *
  * In front of the probes sits a direct-mapped memo of recent lookups, one
- * entry per two slots, keyed by the whole address and holding a copy of
+ * entry per slot, keyed by the whole address and holding a copy of
  * the answer: a router forwards to the same few thousand destinations over
  * and over, and one memo line is cheaper than a probe per length plus the
  * route's own line (each a cache miss once the table outgrows the
@@ -52,12 +52,12 @@ static void fib_rehash(struct fib *f, uint32_t cap)
 	free(f->memo);
 	/* line-aligned, so no entry straddles two lines; generation 0 is
 	 * never current */
-	f->memo = aligned_alloc(64, cap / 2 * sizeof(*f->memo));
+	f->memo = aligned_alloc(64, cap * sizeof(*f->memo));
 	if (!f->memo) {
 		fprintf(stderr, "wirelab: out of memory for a routing table of %u slots\n", cap);
 		abort();
 	}
-	memset(f->memo, 0, cap / 2 * sizeof(*f->memo));
+	memset(f->memo, 0, cap * sizeof(*f->memo));
 	for (uint32_t i = 0; i < oldcap; i++) {
 		if (old[i].len == EMPTY)
 			continue;
@@ -87,7 +87,7 @@ static struct route *find_slot(const struct fib *f, uint32_t prefix, int len)
 static void changed(struct fib *f)
 {
 	if (++f->gen == 0) {
-		memset(f->memo, 0, f->cap / 2 * sizeof(*f->memo));
+		memset(f->memo, 0, f->cap * sizeof(*f->memo));
 		f->gen = 1;
 	}
 }
@@ -157,7 +157,7 @@ const struct route *fib_lookup(const struct fib *f, uint32_t addr)
 		return NULL;
 	/* the memo is a cache, not part of the table's value: filling it
 	 * leaves the table as it was */
-	struct fib_memo *m = &f->memo[(uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & (f->cap / 2 - 1)];
+	struct fib_memo *m = &f->memo[(uint32_t)((addr * 0x9e3779b97f4a7c15ull) >> 32) & (f->cap - 1)];
 	if (m->addr != addr || m->gen != f->gen) {
 		const struct route *r = lpm(f, addr);
 		m->addr = addr;

@@ -203,6 +203,7 @@ static void wire_arrive(struct sim *s, void *obj, uint64_t arg)
 		 * now at the least; it has waited a propagation delay and is
 		 * cold by now. */
 		__builtin_prefetch(w->p);
+		__builtin_prefetch((const char *)w->p + 64);
 		evheap_push_seq(&s->heap, w->at, w->seq, wire_arrive, to, (uint64_t)(uintptr_t)w->p);
 	}
 	deliver(s, to, p);

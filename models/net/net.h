@@ -55,7 +55,7 @@ struct fib {
 	uint32_t cap, count;
 	uint64_t lens;         /* bit L set: some route of length L exists */
 	uint32_t per_len[33];
-	struct fib_memo *memo; /* cap / 2 entries, direct-mapped by address */
+	struct fib_memo *memo; /* cap entries, direct-mapped by address */
 	uint32_t gen;          /* bumped on every change: older memos are void */
 };
 

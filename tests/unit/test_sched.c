@@ -694,6 +694,57 @@ static void test_heap_interleaved(void **state)
 	free(ref);
 }
 
+/* The same against the two heaps of sched.h: times spread from the same
+ * nanosecond to a second ahead, and many right at the near/far boundary
+ * (EVHEAP_NEAR_NS after the last pop, one either side), so events that
+ * tie on time sit in different heaps and must still pop in (time, seq)
+ * order. */
+static void test_heap_near_far(void **state)
+{
+	(void)state;
+	enum { OPS = 60000, CAP = OPS };
+	struct key *ref = malloc(CAP * sizeof(*ref));
+	assert_non_null(ref);
+	size_t n = 0;
+	uint64_t pushed = 0;
+	struct evheap h;
+	evheap_init(&h);
+	lcg_seed(4242);
+	simtime_t floor_t = 0;
+	for (int op = 0; op < OPS; op++) {
+		bool push = n == 0 || lcg() % 100 < 52;
+		if (push) {
+			simtime_t t;
+			switch (lcg() % 4) {
+			case 0: t = floor_t + (simtime_t)(lcg() % 3); break;
+			case 1: t = floor_t + EVHEAP_NEAR_NS - 1 + (simtime_t)(lcg() % 3); break;
+			case 2: t = floor_t + (simtime_t)(lcg() % 100000); break;
+			default: t = floor_t + (simtime_t)(lcg() % 1000000000); break;
+			}
+			evheap_push(&h, t, noop, NULL, pushed);
+			ref[n++] = (struct key){ t, pushed };
+			pushed++;
+		} else {
+			size_t best = 0;
+			for (size_t i = 1; i < n; i++)
+				if (key_cmp(&ref[i], &ref[best]) < 0)
+					best = i;
+			assert_int_equal(evheap_peek_time(&h), ref[best].t);
+			struct event e;
+			assert_true(evheap_pop(&h, &e));
+			assert_int_equal(e.time, ref[best].t);
+			assert_int_equal(e.arg, ref[best].idx);
+			assert_int_equal(e.seq, ref[best].idx);
+			floor_t = e.time;
+			ref[best] = ref[--n];
+		}
+		assert_int_equal(evheap_len(&h), n);
+	}
+	assert_true(h.q[0].cap > 0 && h.q[1].cap > 0); /* both heaps were used */
+	evheap_free(&h);
+	free(ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,6 +769,7 @@ int main(void)
 		cmocka_unit_test(test_two_sims),
 		cmocka_unit_test(test_heap_sorts),
 		cmocka_unit_test(test_heap_interleaved),
+		cmocka_unit_test(test_heap_near_far),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
