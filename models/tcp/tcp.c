@@ -123,6 +123,18 @@ void tcp_fin_state(struct tcp_sock *tp)
 		tcp_set_state(tp, TCP_LAST_ACK);
 }
 
+/* The connection is established: the congestion control starts now, with
+ * the MSS negotiated and the handshake's RTT sample known (Linux
+ * tcp_init_transfer -> tcp_init_congestion_control). */
+void tcp_init_transfer(struct tcp_sock *tp)
+{
+	if (tp->cc_ready)
+		return;
+	tp->cc_ready = true;
+	if (tp->cc->init)
+		tp->cc->init(tp);
+}
+
 void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st)
 {
 	if (tp->cc->set_state)
@@ -378,8 +390,6 @@ static int conn_init(struct tcp_sock *tp)
 	tp->write_seq = tp->iss + 1;
 	tp->sndq_seq = tp->iss + 1;
 	tp->snd_wnd = 0;
-	if (tp->cc->init)
-		tp->cc->init(tp);
 	return 0;
 }
 

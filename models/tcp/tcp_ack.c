@@ -75,7 +75,10 @@ static void ack_update_window(struct tcp_sock *tp, const struct packet *p, struc
 static void cong_control(struct tcp_sock *tp, uint32_t acked_sacked, struct ack_state *st)
 {
 	if (tp->cc->cong_control) {
-		tp->cc->cong_control(tp, &st->rs);
+		/* not before its init (the SYN-ACK's ACK): Linux runs it on a
+		 * zeroed state that init then resets, the same as not at all */
+		if (tp->cc_ready)
+			tp->cc->cong_control(tp, &st->rs);
 		return;
 	}
 	if (tp->ca_state == TCP_CA_CWR || tp->ca_state == TCP_CA_Recovery) {
@@ -170,7 +173,7 @@ int tcp_ack(struct tcp_sock *tp, const struct packet *p)
 
 	uint32_t delivered = (uint32_t)(tp->delivered - prior_delivered);
 	tcp_rate_gen(tp, delivered, st.lost, false, &st.rs);
-	if (tp->cc->pkts_acked && (st.acked || st.sacked)) {
+	if (tp->cc->pkts_acked && tp->cc_ready && (st.acked || st.sacked)) {
 		struct ack_sample as = { st.acked + st.sacked, st.ca_rtt, st.rs.prior_in_flight };
 		tp->cc->pkts_acked(tp, &as);
 	}

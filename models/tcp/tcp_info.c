@@ -78,7 +78,7 @@ static double probe_rwnd(void *o, simtime_t now) { (void)now; return (double)((s
 static void tcp_cc_values(struct tcp_sock *tp, double v[TCP_NCC])
 {
 	struct cc_info ci = { NAN, NAN, NAN };
-	if (tp->cc->get_info) /* sock_init always sets cc */
+	if (tp->cc->get_info && tp->cc_ready) /* sock_init always sets cc */
 		tp->cc->get_info(tp, &ci);
 	v[0] = tp->pacing ? (double)tp->pacing_rate : NAN;
 	v[1] = ci.bw;

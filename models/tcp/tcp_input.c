@@ -381,6 +381,7 @@ static void listen_input(struct tcp_sock *l, struct packet *p, const uint32_t *i
 static void established(struct tcp_sock *tp)
 {
 	tcp_set_state(tp, TCP_ESTABLISHED);
+	tcp_init_transfer(tp);
 	enter_quickack(tp, 16);
 	tcp_sndbuf_expand(tp);
 }

@@ -104,6 +104,7 @@ struct tcp_sock {
 	struct tcp_world *world;  /* metric ids, looked up once */
 	struct tcp_config cfg;
 	const struct cc_ops *cc;
+	bool cc_ready;            /* cc->init has run: at ESTABLISHED (tcp_init_transfer) */
 	_Alignas(8) unsigned char cc_priv[CC_PRIV_SIZE];
 	char name[64];
 
@@ -340,6 +341,7 @@ static inline bool tcp_has_unsent(const struct tcp_sock *tp)
 void tcp_set_state(struct tcp_sock *tp, enum tcp_state st);
 void tcp_set_ca_state(struct tcp_sock *tp, uint8_t st);
 void tcp_fin_state(struct tcp_sock *tp);
+void tcp_init_transfer(struct tcp_sock *tp);
 void tcp_done(struct tcp_sock *tp, int err);
 void tcp_time_wait(struct tcp_sock *tp);
 struct tcp_sock *tcp_child_new(struct tcp_sock *listener, const struct packet *syn);
