@@ -4,8 +4,9 @@
  *   - a sweep's summary has one row per parameter point: the swept
  *     parameters as columns, then n and the key metrics (goodput, ping RTT
  *     p50/p95, the congestion controls' shares when they compete, request
- *     latency p50/p95/p99, queueing delay), each as mean ± the half-width
- *     of its 95 % confidence interval (stats.h);
+ *     latency p50/p95/p99, queueing delay), then one column per custom
+ *     metric and entity (a scenario's metric() series), each as mean ± the
+ *     half-width of its 95 % confidence interval (stats.h);
  *   - the runs table shows, as columns, only the parameters that differ
  *     between the file's runs; the others are listed once above it.
  *
@@ -236,6 +237,19 @@ static const struct {
 	{ "sojourn_mean_ns", "queueing delay, mean (ms)", 1e6, "%.2f" },
 };
 
+/* A summary metric that is not a key metric nor goodput_cc_bps: a
+ * scenario's own metric() series (analysis/stats.c), one column per
+ * (metric, entity). */
+static bool custom_metric(const char *metric)
+{
+	if (strcmp(metric, "goodput_cc_bps") == 0)
+		return false;
+	for (size_t m = 0; m < ARRAY_LEN(key_metrics); m++)
+		if (strcmp(metric, key_metrics[m].metric) == 0)
+			return false;
+	return true;
+}
+
 static void cell(FILE *f, const struct srow *s, double scale, const char *fmt)
 {
 	fprintf(f, "<td class=n>");
@@ -276,6 +290,18 @@ void report_sweep_summary(FILE *f, const struct report *r, int64_t sweep)
 		if (at_point > 1)
 			kv_add(&shares, s->key, NULL);
 	}
+	/* custom metrics, in the order of their first row */
+	size_t *custom = xcalloc(t.n + 1, sizeof(*custom)), ncustom = 0;
+	for (size_t i = 0; i < t.n; i++) {
+		if (!custom_metric(t.v[i].metric))
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < ncustom && !seen; j++)
+			seen = strcmp(t.v[custom[j]].metric, t.v[i].metric) == 0 &&
+			       strcmp(t.v[custom[j]].key, t.v[i].key) == 0;
+		if (!seen)
+			custom[ncustom++] = i;
+	}
 	fprintf(f, "<div class=wide><table class=summary><tr>");
 	for (size_t k = 0; k < names.n; k++) {
 		fprintf(f, "<th>");
@@ -298,6 +324,16 @@ void report_sweep_summary(FILE *f, const struct report *r, int64_t sweep)
 		if (shown[m])
 			fprintf(f, "<th>%s</th>", key_metrics[m].label);
 	}
+	for (size_t c = 0; c < ncustom; c++) {
+		fprintf(f, "<th>");
+		report_esc(f, t.v[custom[c]].metric);
+		if (t.v[custom[c]].key[0]) {
+			fprintf(f, " (");
+			report_esc(f, t.v[custom[c]].key);
+			fprintf(f, ")");
+		}
+		fprintf(f, "</th>");
+	}
 	fprintf(f, "</tr>\n");
 	for (size_t p = 0; p < t.points.n; p++) {
 		const char *pt = t.points.v[p].name;
@@ -316,7 +352,7 @@ void report_sweep_summary(FILE *f, const struct report *r, int64_t sweep)
 				n = t.v[i].n;
 		fprintf(f, "<td class=n>%lld</td>", (long long)n);
 		if (n == 0) {
-			size_t ncols = shares.n;
+			size_t ncols = shares.n + ncustom;
 			for (size_t m = 0; m < ARRAY_LEN(key_metrics); m++)
 				ncols += shown[m];
 			fprintf(f, "<td class=failed colspan=%zu>no successful replication (see the runs table)</td></tr>\n",
@@ -333,12 +369,15 @@ void report_sweep_summary(FILE *f, const struct report *r, int64_t sweep)
 				     key_metrics[m].fmt);
 			}
 		}
+		for (size_t c = 0; c < ncustom; c++)
+			cell(f, find(&t, pt, t.v[custom[c]].metric, t.v[custom[c]].key), 1, "%.4g");
 		fprintf(f, "</tr>\n");
 	}
 	fprintf(f, "</table></div>\n");
 	for (size_t p = 0; p < t.points.n; p++)
 		kv_free(&pkv[p]);
 	free(pkv);
+	free(custom);
 out:
 	for (size_t i = 0; i < t.n; i++) {
 		free(t.v[i].point);

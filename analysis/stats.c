@@ -132,6 +132,83 @@ struct scratch {
 	size_t cap;
 };
 
+/* The series metrics the models write (every rec_metric_def name in
+ * models/): a series whose metric is not here is a scenario's own, written
+ * with metric(name, entity, value) (cli/host_results.c, which refuses the
+ * models' names), and gets a run_stats row of its own below. */
+static const char *const model_metrics[] = {
+	"cwnd", "ssthresh", "srtt", "rto", "inflight", "rwnd", "rtt",
+	"pacing_rate", "cc_bw", "cc_min_rtt", "pacing_gain", "tcp_state", "tcp_segments",
+	"routes", "drops", "queue_pkts", "queue_bytes", "sojourn_ns",
+	"latency_ns", "requests_per_s", "connect_refused_per_s", "connect_timed_out_per_s",
+	"connect_addr_not_avail_per_s", "ping_rtt_ns", "throughput_bps",
+};
+
+/* and the run_stats names this file derives, which a custom series must
+ * not take over */
+static const char *const derived_metrics[] = {
+	"goodput_bps", "goodput_cc_bps", "goodput_share", "ping_rtt_p50_ns", "ping_rtt_p95_ns",
+	"latency_p50_ns", "latency_p95_ns", "latency_p99_ns", "sojourn_mean_ns",
+};
+
+static bool model_metric(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(model_metrics); i++)
+		if (strcmp(model_metrics[i], name) == 0)
+			return true;
+	for (size_t i = 0; i < ARRAY_LEN(derived_metrics); i++)
+		if (strcmp(derived_metrics[i], name) == 0) {
+			fprintf(stderr, "wirelab: note: the series '%s' has the name of a statistic; not summarised\n",
+				name);
+			return true;
+		}
+	return false;
+}
+
+/* the (metric, entity) pairs of a run's custom series */
+struct custom_keys {
+	char **metric, **entity;
+	size_t n, cap, cap2;
+};
+
+static int on_custom_key(void *arg, const char *metric, const char *entity, int64_t n)
+{
+	struct custom_keys *c = arg;
+	(void)n;
+	if (model_metric(metric))
+		return 0;
+	xgrow((void **)&c->metric, &c->cap, c->n + 1, sizeof(*c->metric));
+	xgrow((void **)&c->entity, &c->cap2, c->n + 1, sizeof(*c->entity));
+	c->metric[c->n] = xstrdup(metric);
+	c->entity[c->n++] = xstrdup(entity ? entity : "");
+	return 0;
+}
+
+/* A custom metric's run_stats row: per entity, the mean of the values the
+ * scenario wrote from the warm-up on, under the series' own metric name
+ * with the entity as key. */
+static int stats_custom(struct db *db, struct scratch *q, const struct run_ref *r, struct errbuf *err)
+{
+	struct custom_keys c = { 0 };
+	int rc = results_series_keys(db, r->run_id, on_custom_key, &c, err) < 0 ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < c.n; i++) {
+		long n = results_series_values(db, r->run_id, c.metric[i], c.entity[i], r->warmup_ns,
+					       RESULTS_BY_TIME, &q->v, &q->cap, err);
+		if (n < 0)
+			rc = -1;
+		else if (n > 0)
+			rc |= results_run_stat_put(db, r->run_id, c.metric[i], c.entity[i],
+						   gsl_stats_mean(q->v, 1, (size_t)n), err);
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		free(c.metric[i]);
+		free(c.entity[i]);
+	}
+	free(c.metric);
+	free(c.entity);
+	return rc;
+}
+
 static int stats_one_run(struct db *db, struct scratch *q, const struct run_ref *r, struct errbuf *err)
 {
 	int rc = 0;
@@ -192,6 +269,8 @@ static int stats_one_run(struct db *db, struct scratch *q, const struct run_ref 
 			rc |= results_run_stat_put(db, r->run_id, "sojourn_mean_ns", b.entity,
 						   gsl_stats_mean(q->v, 1, (size_t)n), err);
 	}
+	if (stats_custom(db, q, r, err) < 0)
+		return -1;
 	return rc;
 }
 

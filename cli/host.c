@@ -17,6 +17,7 @@
 
 #include "sim/db.h"
 #include "sim/record.h"
+#include "sim/results.h"
 #include "sim/util.h"
 
 const char host_key_host = 'h'; /* registry keys: their addresses */
@@ -207,15 +208,10 @@ static int open_results(struct host *h)
 		fprintf(stderr, "wirelab: --out: cannot replace result file %s\n", err.msg);
 		return -1;
 	}
-	char side[4096 + 8];
-	if (unlink(out) < 0 && errno != ENOENT) {
+	if (results_remove(out) < 0) {
 		fprintf(stderr, "wirelab: cannot replace result file '%s': %s\n", out, strerror(errno));
 		return -1;
 	}
-	snprintf(side, sizeof(side), "%s-wal", out);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", out);
-	unlink(side);
 	h->db = db_open(out, &err);
 	if (!h->db) {
 		fprintf(stderr, "wirelab: %s\n", err.msg);

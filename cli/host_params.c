@@ -9,27 +9,18 @@
 #include <string.h>
 
 #include "sim/db.h"
+#include "sim/json.h"
 #include "sim/units.h"
 #include "sim/util.h"
 
 /* ---- params{} ---- */
 
-static void json_str(luaL_Buffer *b, const char *s)
+/* Pushes s as a JSON string (sim/json.h, the one JSON writer). */
+static void push_json_str(lua_State *L, const char *s)
 {
-	luaL_addchar(b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\') {
-			luaL_addchar(b, '\\');
-			luaL_addchar(b, *s);
-		} else if ((unsigned char)*s < 0x20) {
-			char esc[8];
-			snprintf(esc, sizeof(esc), "\\u%04x", *s);
-			luaL_addstring(b, esc);
-		} else {
-			luaL_addchar(b, *s);
-		}
-	}
-	luaL_addchar(b, '"');
+	char *q = json_quote(s);
+	lua_pushstring(L, q);
+	free(q);
 }
 
 /* Pushes the override for a parameter (a string from include()'s table or
@@ -115,13 +106,9 @@ static void param_value(lua_State *L, const char *name, int def_idx, const char 
 /* Pushes a JSON scalar for the value at idx. */
 static void push_json_value(lua_State *L, int idx)
 {
-	luaL_Buffer b;
 	int t = lua_type(L, idx);
 	if (t == LUA_TSTRING) {
-		const char *s = lua_tostring(L, idx);
-		luaL_buffinit(L, &b);
-		json_str(&b, s);
-		luaL_pushresult(&b);
+		push_json_str(L, lua_tostring(L, idx));
 	} else if (t == LUA_TBOOLEAN) {
 		lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false");
 	} else if (lua_isinteger(L, idx)) {
@@ -239,12 +226,7 @@ int host_l_params(lua_State *L)
 		int val = lua_gettop(L);
 		lua_pushvalue(L, val);
 		lua_setfield(L, result, name);
-		lua_pushstring(L, name);
-		luaL_Buffer b;
-		luaL_buffinit(L, &b);
-		json_str(&b, lua_tostring(L, -2));
-		luaL_pushresult(&b);
-		lua_remove(L, -2);
+		push_json_str(L, name);
 		lua_pushliteral(L, ":");
 		push_json_value(L, val);
 		lua_concat(L, 3);

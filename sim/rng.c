@@ -1,4 +1,4 @@
-/* Named GSL random streams; see rng.h. */
+/* Named GSL random streams, found by name through a hash table; see rng.h. */
 #include "rng.h"
 
 #include <assert.h>
@@ -21,21 +21,68 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-uint64_t rng_derive_seed(uint64_t run_seed, const char *name)
+/* FNV-1a over the name: the seed's ingredient and the table's hash */
+static uint64_t name_hash(const char *name)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a over the name */
+	uint64_t h = 0xcbf29ce484222325ull;
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		h ^= *p;
 		h *= 0x100000001b3ull;
 	}
-	return mix64(mix64(run_seed) ^ h);
+	return h;
+}
+
+uint64_t rng_derive_seed(uint64_t run_seed, const char *name)
+{
+	return mix64(mix64(run_seed) ^ name_hash(name));
+}
+
+/* The streams of a simulation: an open-addressing table (linear probing,
+ * at most half full) keyed by name, so finding a stream costs O(1) however
+ * many there are (20 000 udp.cbr sources were quadratic with a list), and
+ * a list of all of them for freeing. */
+struct rng_set {
+	struct rng **slot;
+	uint64_t *hash;
+	size_t cap, n;      /* cap a power of two */
+	struct rng *all;
+};
+
+static size_t find_slot(const struct rng_set *t, uint64_t h, const char *name)
+{
+	size_t i = (size_t)mix64(h) & (t->cap - 1);
+	while (t->slot[i] && !(t->hash[i] == h && strcmp(t->slot[i]->name, name) == 0))
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static void grow(struct rng_set *t)
+{
+	struct rng_set old = *t;
+	t->cap = old.cap ? 2 * old.cap : 64;
+	t->slot = xcalloc(t->cap, sizeof(*t->slot));
+	t->hash = xcalloc(t->cap, sizeof(*t->hash));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.slot[i]) {
+			size_t j = find_slot(t, old.hash[i], old.slot[i]->name);
+			t->slot[j] = old.slot[i];
+			t->hash[j] = old.hash[i];
+		}
+	free(old.slot);
+	free(old.hash);
 }
 
 struct rng *rng_stream(struct sim *s, const char *name)
 {
-	for (struct rng *r = s->rngs; r; r = r->next)
-		if (strcmp(r->name, name) == 0)
-			return r;
+	if (!s->rngs)
+		s->rngs = xcalloc(1, sizeof(*s->rngs));
+	struct rng_set *t = s->rngs;
+	if (2 * (t->n + 1) > t->cap)
+		grow(t);
+	uint64_t h = name_hash(name);
+	size_t i = find_slot(t, h, name);
+	if (t->slot[i])
+		return t->slot[i];
 	size_t n = strlen(name);
 	struct rng *r = malloc(sizeof(*r) + n + 1);
 	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
@@ -49,20 +96,29 @@ struct rng *rng_stream(struct sim *s, const char *name)
 	 * maps seed 0 to its default 4357, which is harmless here. */
 	gsl_rng_set(g, (unsigned long)((r->seed ^ (r->seed >> 32)) & 0xffffffffu));
 	r->g = g;
-	r->next = s->rngs;
-	s->rngs = r;
+	r->next = t->all;
+	t->all = r;
+	t->slot[i] = r;
+	t->hash[i] = h;
+	t->n++;
 	return r;
 }
 
 void rng_free_all(struct sim *s)
 {
-	struct rng *r = s->rngs;
+	struct rng_set *t = s->rngs;
+	if (!t)
+		return;
+	struct rng *r = t->all;
 	while (r) {
 		struct rng *next = r->next;
 		gsl_rng_free(r->g);
 		free(r);
 		r = next;
 	}
+	free(t->slot);
+	free(t->hash);
+	free(t);
 	s->rngs = NULL;
 }
 

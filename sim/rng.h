@@ -12,7 +12,7 @@
 struct sim;
 
 struct rng {
-	struct rng *next;
+	struct rng *next; /* the list of all streams, for freeing */
 	void *g;          /* gsl_rng * */
 	uint64_t seed;    /* derived seed, for the record */
 	char name[];

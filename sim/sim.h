@@ -13,6 +13,7 @@
 #include "time.h"
 
 struct rng;
+struct rng_set;
 struct pkt_pool;
 struct recorder;
 struct db;
@@ -42,7 +43,7 @@ struct sim {
 	bool failed;           /* stopped because of an error; see error[] */
 	char error[1024];
 
-	struct rng *rngs;      /* named streams, a list */
+	struct rng_set *rngs;  /* named streams, by name (sim/rng.c) */
 	struct pkt_pool *pkts;
 	struct recorder *rec;
 	struct db *db;         /* NULL: results are not written */

@@ -325,13 +325,13 @@ static int l_bulk(lua_State *L)
 	if (!c.to_addr || !node_addr(c.from))
 		return host_error(L, "%s: link the nodes before starting apps on them", what);
 	c.bytes = host_get_size(L, 1, what, "bytes", 0);
-	c.start = host_get_duration(L, 1, what, "start", 0);
-	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
+	get_start_stop(L, what, &c.start, &c.stop);
 	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
 	if (host_has(L, 1, "read_rate"))
 		c.read_rate_bps = host_get_rate(L, 1, what, "read_rate", 0);
-	c.read_every = host_get_duration(L, 1, what, "read_every", SIM_MS(1));
-	c.measure_from = host_get_duration(L, 1, what, "measure_from", 0);
+	c.read_every = net_lua_get_span(L, 1, what, "read_every", SIM_MS(1));
+	/* an instant; absent, goodput counts from start */
+	c.measure_from = net_lua_get_time(L, 1, what, "measure_from", 0);
 	c.name = host_get_str(L, 1, what, "name", NULL);
 	tcp_lua_defaults(L, &c.tcp);
 	tcp_lua_config(L, 1, what, &c.tcp);
@@ -379,10 +379,9 @@ static int l_reqresp(lua_State *L)
 	c.parallel = (uint32_t)host_get_int(L, 1, what, "parallel", c.rate > 0 ? 0 : 1, 0, 1000000);
 	if (c.rate > 0 && host_has(L, 1, "parallel"))
 		return host_error(L, "%s: give rate (open loop) or parallel (closed loop), not both", what);
-	c.think = host_get_duration(L, 1, what, "think", 0);
+	c.think = net_lua_get_span(L, 1, what, "think", 0);
 	c.count = (uint64_t)host_get_int(L, 1, what, "count", 0, 0, INT64_MAX);
-	c.start = host_get_duration(L, 1, what, "start", 0);
-	c.stop = host_get_duration(L, 1, what, "stop", SIM_NEVER);
+	get_start_stop(L, what, &c.start, &c.stop);
 	c.port = (uint16_t)host_get_int(L, 1, what, "port", 0, 0, 65535);
 	c.no_server = !host_get_bool(L, 1, what, "server", true);
 	c.name = host_get_str(L, 1, what, "name", NULL);

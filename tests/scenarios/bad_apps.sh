@@ -76,3 +76,17 @@ assert(got == 1, "on_done did not run")
 LUA
 $W run co.lua --quiet --out co.db || fail "traceroute from a coroutine"
 echo "ok: on_done of a traceroute made in a coroutine"
+
+# tcp.bulk and tcp.reqresp: instants in the past or past SIM_TIME_LIMIT
+# (2^61 ns = 2305843009.213693952 s) are errors naming the argument, not
+# clamped to now; durations as long as any run can last at most
+bad 'run("2s") tcp.bulk { from = a, to = b, start = "1s" }' 'tcp.bulk: start: 1s is in the past (now is 2s)'
+bad 'run("2s") tcp.bulk { from = a, to = b, measure_from = "1s" }' 'tcp.bulk: measure_from: 1s is in the past (now is 2s)'
+bad 'tcp.bulk { from = a, to = b, measure_from = "2562047.7h" }' 'tcp.bulk: measure_from: 9223371720s is longer than any run can last'
+bad 'tcp.bulk { from = a, to = b, stop = "2562047.7h" }' 'tcp.bulk: stop: 9223371720s is longer than any run can last'
+bad 'tcp.bulk { from = a, to = b, start = "2s", stop = "1s" }' 'tcp.bulk: stop (1s) is before start (2s)'
+bad 'tcp.bulk { from = a, to = b, read_rate = "1Mbps", read_every = "2562047.7h" }' 'tcp.bulk: read_every: 9223371720s is longer than any run can last'
+bad 'run("2s") tcp.reqresp { from = a, to = b, start = "1500ms" }' 'tcp.reqresp: start: 1.5s is in the past (now is 2s)'
+bad 'run("2s") tcp.reqresp { from = a, to = b, stop = "1s" }' 'tcp.reqresp: stop: 1s is in the past (now is 2s)'
+bad 'tcp.reqresp { from = a, to = b, start = "2562047.7h" }' 'tcp.reqresp: start: 9223371720s is longer than any run can last'
+bad 'tcp.reqresp { from = a, to = b, think = "2562047.7h" }' 'tcp.reqresp: think: 9223371720s is longer than any run can last'
