@@ -16,6 +16,7 @@
 #include "sim/db.h"
 #include "sim/results.h"
 #include "sim/sim.h"
+#include "sim/util.h"
 
 const char *sweep_signal_name(int sig, char *buf, size_t n)
 {
@@ -33,16 +34,6 @@ const char *sweep_signal_name(int sig, char *buf, size_t n)
 	return buf;
 }
 
-/* snprintf(buf, n, "%s", s) that the compiler does not warn about */
-static void copy_text(char *buf, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-	if (len >= n)
-		len = n - 1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-}
-
 /* The last non-empty line of a file, without a "wirelab: " prefix. */
 static void last_line(const char *path, char *buf, size_t n)
 {
@@ -54,7 +45,7 @@ static void last_line(const char *path, char *buf, size_t n)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0])
-			copy_text(buf, n, strncmp(line, "wirelab: ", 9) == 0 ? line + 9 : line);
+			str_copy(buf, n, strncmp(line, "wirelab: ", 9) == 0 ? line + 9 : line);
 	}
 	fclose(f);
 }
@@ -122,22 +113,22 @@ int sweep_fold(const struct sweep *sw, struct db *out, int64_t sweep_id, const s
 			row_status = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sweep_interrupted
 				     ? "interrupted" : "error";
 		} else if (!exited_ok && err_line[0]) {
-			copy_text(error, sizeof(error), err_line);
+			str_copy(error, sizeof(error), err_line);
 		} else if (!exited_ok) {
 			snprintf(error, sizeof(error), "exit status %d", WEXITSTATUS(ws));
 		} else if (!file_ok) {
-			copy_text(error, sizeof(error), why);
+			str_copy(error, sizeof(error), why);
 		} else {
-			copy_text(error, sizeof(error), runerr[0] ? runerr : "the run did not finish");
+			str_copy(error, sizeof(error), runerr[0] ? runerr : "the run did not finish");
 		}
 		if (sweep_interrupted && !WIFSIGNALED(ws)) {
 			/* the child stopped on the signal the sweep passed on */
 			char why_stop[sizeof(error)];
-			copy_text(why_stop, sizeof(why_stop), error);
+			str_copy(why_stop, sizeof(why_stop), error);
 			snprintf(error, sizeof(error), "the sweep got %s: ",
 				 sweep_signal_name(sweep_interrupted, signame, sizeof(signame)));
 			size_t used = strlen(error);
-			copy_text(error + used, sizeof(error) - used, why_stop);
+			str_copy(error + used, sizeof(error) - used, why_stop);
 			row_status = "interrupted";
 		}
 		if (!file_ok)

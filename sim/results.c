@@ -141,15 +141,6 @@ int64_t results_last_run(struct db *db, struct errbuf *err)
 	return one_int(db, prep(db, "SELECT max(run_id) FROM runs", err), 0, err);
 }
 
-static void copy_text(char *buf, size_t n, const char *s)
-{
-	size_t len = strlen(s);
-	if (len >= n)
-		len = n - 1;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-}
-
 int results_first_status(struct db *db, char *status, size_t sn, char *error, size_t en,
 			 struct errbuf *err)
 {
@@ -159,8 +150,8 @@ int results_first_status(struct db *db, char *status, size_t sn, char *error, si
 		return -1;
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW) {
-		copy_text(status, sn, txt(st, 0));
-		copy_text(error, en, txt(st, 1));
+		str_copy(status, sn, txt(st, 0));
+		str_copy(error, en, txt(st, 1));
 	} else if (step == SQLITE_DONE) {
 		if (err)
 			err_set(err, "the result file holds no run");
@@ -391,7 +382,7 @@ int results_sweep_info(struct db *db, int64_t sweep_id, struct results_sweep_inf
 	sqlite3_bind_int64(st, 1, sweep_id);
 	int step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		copy_text(info->spec, sizeof(info->spec), txt(st, 0));
+		str_copy(info->spec, sizeof(info->spec), txt(st, 0));
 		info->nruns = sqlite3_column_int64(st, 1);
 		info->npoints = sqlite3_column_int64(st, 2);
 		info->nok = sqlite3_column_int64(st, 3);

@@ -80,3 +80,12 @@ const char *wl_home(char *buf, size_t n)
 		snprintf(buf, n, "%s/../share/wirelab", exe);
 	return buf;
 }
+
+void str_copy(char *buf, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+}

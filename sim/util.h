@@ -19,6 +19,9 @@ void xgrow(void **v, size_t *cap, size_t need, size_t elem);
  * PREFIX/share/wirelab for an installed binary. */
 const char *wl_home(char *buf, size_t n);
 
+/* Copies s into buf of n > 0 bytes, cut to fit and always terminated. */
+void str_copy(char *buf, size_t n, const char *s);
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif
