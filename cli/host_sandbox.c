@@ -125,20 +125,26 @@ static bool orderable(int t)
 	return t == LUA_TBOOLEAN || t == LUA_TNUMBER || t == LUA_TSTRING;
 }
 
+/* The unorderable key after the one on top of the stack (nil: the first),
+ * in raw next() order, and its value; nil after the last. */
+static int next_unorderable(lua_State *L)
+{
+	while (lua_next(L, 1)) {
+		if (!orderable(lua_type(L, -2)))
+			return 2;
+		lua_pop(L, 1);
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
 static int sandbox_next(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 2);
 	if (!lua_isnil(L, 2) && !orderable(lua_type(L, 2))) {
-		/* continue in raw order among the unorderable keys */
 		lua_pushvalue(L, 2);
-		while (lua_next(L, 1)) {
-			if (!orderable(lua_type(L, -2)))
-				return 2;
-			lua_pop(L, 1);
-		}
-		lua_pushnil(L);
-		return 1;
+		return next_unorderable(L);
 	}
 	int best = 0;
 	lua_pushnil(L);
@@ -167,13 +173,7 @@ static int sandbox_next(lua_State *L)
 	}
 	lua_settop(L, 2);
 	lua_pushnil(L);
-	while (lua_next(L, 1)) {
-		if (!orderable(lua_type(L, -2)))
-			return 2;
-		lua_pop(L, 1);
-	}
-	lua_pushnil(L);
-	return 1;
+	return next_unorderable(L);
 }
 
 /* setmetatable without __gc: a finaliser runs scenario code at a moment
