@@ -1,8 +1,8 @@
 # wirelab — build, test, bench, demo.  On a fresh Debian machine, as root,
 # `make demo` and `make test` do all the set-up (they depend on `deps`).
 
-PKGS      := gsl lua5.4 sqlite3
-DEB_PKGS  := libgsl-dev liblua5.4-dev libsqlite3-dev sqlite3 gnuplot-nox \
+PKGS      := gsl lua5.4 sqlite3 libnghttp2
+DEB_PKGS  := libgsl-dev liblua5.4-dev libsqlite3-dev libnghttp2-dev sqlite3 gnuplot-nox \
              libcmocka-dev libpcap-dev pkg-config tshark
 CC        ?= gcc
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)

@@ -50,19 +50,51 @@ static const char *const schema =
 	"CREATE TABLE IF NOT EXISTS summary ("
 	"  sweep_id INTEGER, point TEXT, metric TEXT, key TEXT, n INTEGER,"
 	"  mean REAL, ci95 REAL,"
-	"  PRIMARY KEY (sweep_id, point, metric, key));";
+	"  PRIMARY KEY (sweep_id, point, metric, key));"
+	/* DNS (models/dns): one row per lookup a resolver (stub or recursive)
+	 * finished.  cache is 'hit', 'miss', 'negative' (answered from the
+	 * negative cache) or 'stale' (RFC 8767); upstream is the number of
+	 * queries the lookup sent; answers the addresses or data, space
+	 * separated. */
+	"CREATE TABLE IF NOT EXISTS dns_lookups ("
+	"  run_id INTEGER, t_ns INTEGER, node TEXT, resolver TEXT, name TEXT,"
+	"  qtype TEXT, rcode TEXT, cache TEXT, latency_ns INTEGER, upstream INTEGER,"
+	"  answers TEXT);"
+	/* HTTP (models/http): one row per request, with the phases of a HAR 1.2
+	 * entry (http://www.softwareishard.com/blog/har-12-spec/): blocked,
+	 * dns, connect, ssl, send, wait, receive in ns, -1 where the phase
+	 * does not apply (a reused connection has no dns, connect or ssl).
+	 * As in HAR, connect includes ssl.  started_ns is when the request was
+	 * issued; page_id joins pages (NULL outside a page load). */
+	"CREATE TABLE IF NOT EXISTS http_requests ("
+	"  run_id INTEGER, req_id INTEGER, page_id INTEGER, client TEXT, url TEXT,"
+	"  method TEXT, status INTEGER, proto TEXT, conn_id INTEGER, stream_id INTEGER,"
+	"  server_ip TEXT, started_ns INTEGER, blocked_ns INTEGER, dns_ns INTEGER,"
+	"  connect_ns INTEGER, ssl_ns INTEGER, send_ns INTEGER, wait_ns INTEGER,"
+	"  receive_ns INTEGER, req_bytes INTEGER, resp_bytes INTEGER, mime TEXT,"
+	"  error TEXT, PRIMARY KEY (run_id, req_id));"
+	/* Page loads (models/web): ttfb is the HTML's first byte, onload when
+	 * the last object has arrived, both from started_ns. */
+	"CREATE TABLE IF NOT EXISTS pages ("
+	"  run_id INTEGER, page_id INTEGER, client TEXT, url TEXT, proto TEXT,"
+	"  started_ns INTEGER, ttfb_ns INTEGER, onload_ns INTEGER, requests INTEGER,"
+	"  bytes INTEGER, error TEXT, PRIMARY KEY (run_id, page_id));";
 
 static const char *const indexes =
 	"CREATE INDEX IF NOT EXISTS series_by_metric ON series (run_id, metric, entity, t_ns);"
 	"CREATE INDEX IF NOT EXISTS events_by_kind ON events (run_id, kind, t_ns);";
 
-enum { ST_SERIES, ST_EVENT, ST_FLOW, ST_QUEUE, ST_COUNT };
+enum { ST_SERIES, ST_EVENT, ST_FLOW, ST_QUEUE, ST_DNS, ST_HTTP, ST_PAGE, ST_COUNT };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SERIES] = "INSERT INTO series VALUES (?,?,?,?,?)",
 	[ST_EVENT] = "INSERT INTO events VALUES (?,?,?,?,?)",
 	[ST_FLOW] = "INSERT OR REPLACE INTO flows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_QUEUE] = "INSERT OR REPLACE INTO queues VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_DNS] = "INSERT INTO dns_lookups VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_HTTP] = "INSERT OR REPLACE INTO http_requests VALUES"
+		    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_PAGE] = "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 };
 
 struct db {
@@ -473,6 +505,73 @@ void db_queue(struct db *db, int64_t run, const struct db_queue *q)
 	sqlite3_bind_int64(st, 10, q->max_pkts);
 	sqlite3_bind_int64(st, 11, q->max_bytes);
 	end_row(db, st, "writing a queue row");
+}
+
+void db_dns_lookup(struct db *db, int64_t run, const struct db_dns_lookup *l)
+{
+	sqlite3_stmt *st = db->st[ST_DNS];
+	if (!begin_row(db))
+		return;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, l->t_ns);
+	bind_text(st, 3, l->node);
+	bind_text(st, 4, l->resolver);
+	bind_text(st, 5, l->name);
+	bind_text(st, 6, l->qtype);
+	bind_text(st, 7, l->rcode);
+	bind_text(st, 8, l->cache);
+	sqlite3_bind_int64(st, 9, l->latency_ns);
+	sqlite3_bind_int64(st, 10, l->upstream);
+	bind_text(st, 11, l->answers);
+	end_row(db, st, "writing a DNS lookup row");
+}
+
+/* A HAR timing: -1 (not applicable) is kept as -1, as HAR writes it. */
+void db_http_request(struct db *db, int64_t run, const struct db_http_request *r)
+{
+	sqlite3_stmt *st = db->st[ST_HTTP];
+	if (!begin_row(db))
+		return;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, r->req_id);
+	bind_opt_int(st, 3, r->page_id);
+	bind_text(st, 4, r->client);
+	bind_text(st, 5, r->url);
+	bind_text(st, 6, r->method);
+	sqlite3_bind_int64(st, 7, r->status);
+	bind_text(st, 8, r->proto);
+	bind_opt_int(st, 9, r->conn_id);
+	bind_opt_int(st, 10, r->stream_id);
+	bind_text(st, 11, r->server_ip);
+	sqlite3_bind_int64(st, 12, r->started_ns);
+	const int64_t t[7] = { r->blocked_ns, r->dns_ns, r->connect_ns, r->ssl_ns,
+			       r->send_ns, r->wait_ns, r->receive_ns };
+	for (int i = 0; i < 7; i++)
+		sqlite3_bind_int64(st, 13 + i, t[i] < 0 ? -1 : t[i]);
+	sqlite3_bind_int64(st, 20, r->req_bytes);
+	sqlite3_bind_int64(st, 21, r->resp_bytes);
+	bind_text(st, 22, r->mime);
+	bind_text(st, 23, r->error);
+	end_row(db, st, "writing an HTTP request row");
+}
+
+void db_page(struct db *db, int64_t run, const struct db_page *p)
+{
+	sqlite3_stmt *st = db->st[ST_PAGE];
+	if (!begin_row(db))
+		return;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, p->page_id);
+	bind_text(st, 3, p->client);
+	bind_text(st, 4, p->url);
+	bind_text(st, 5, p->proto);
+	sqlite3_bind_int64(st, 6, p->started_ns);
+	bind_opt_int(st, 7, p->ttfb_ns);
+	bind_opt_int(st, 8, p->onload_ns);
+	sqlite3_bind_int64(st, 9, p->requests);
+	sqlite3_bind_int64(st, 10, p->bytes);
+	bind_text(st, 11, p->error);
+	end_row(db, st, "writing a page row");
 }
 
 const char *db_error(const struct db *db)

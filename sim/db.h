@@ -4,7 +4,9 @@
  * status 'running', so a killed run leaves a readable file that says it did
  * not finish.  Columns may be added, never renamed.
  *
- * Tables: runs, flows, series, events, queues (written by a run); sweeps
+ * Tables: runs, flows, series, events, queues (written by a run);
+ * dns_lookups, http_requests and pages (written by the DNS, HTTP and page
+ * models; the schema in db.c says what each column holds); sweeps
  * (cli/sweep_fold.c: which point, replication and seed each run of a sweep
  * is), run_stats and summary (analysis/stats.c: statistics derived from the
  * others, recomputed by sweep, merge and report).  What reads the file
@@ -34,6 +36,38 @@ struct db_queue {
 	int64_t enqueued, dequeued, dropped, marked;
 	int64_t bytes_dropped;
 	int64_t max_pkts, max_bytes;
+};
+
+struct db_dns_lookup {
+	int64_t t_ns;           /* when the lookup finished */
+	const char *node, *resolver, *name, *qtype;
+	const char *rcode;      /* "NOERROR", "NXDOMAIN", "SERVFAIL", "TIMEOUT" */
+	const char *cache;      /* "hit", "miss", "negative", "stale" */
+	int64_t latency_ns, upstream;
+	const char *answers;
+};
+
+/* One HTTP request, as a HAR entry has it.  Timings in ns, -1 where the
+ * phase does not apply; connect includes ssl (HAR 1.2). */
+struct db_http_request {
+	int64_t req_id, page_id;        /* page_id -1: not part of a page */
+	const char *client, *url, *method;
+	int64_t status;                 /* 0 if there was no response */
+	const char *proto;              /* "http/1.0", "http/1.1", "h2" */
+	int64_t conn_id, stream_id;     /* -1 if none */
+	const char *server_ip;
+	int64_t started_ns;
+	int64_t blocked_ns, dns_ns, connect_ns, ssl_ns, send_ns, wait_ns, receive_ns;
+	int64_t req_bytes, resp_bytes;  /* on the wire: headers and body */
+	const char *mime, *error;       /* error NULL on success */
+};
+
+struct db_page {
+	int64_t page_id;
+	const char *client, *url, *proto;
+	int64_t started_ns, ttfb_ns, onload_ns; /* ttfb and onload from started_ns; -1 if never */
+	int64_t requests, bytes;
+	const char *error;
 };
 
 /* Creates the file and its schema (or opens an existing one and adds the
@@ -72,6 +106,9 @@ void db_event(struct db *db, int64_t run, int64_t t_ns, const char *entity,
 	      const char *kind, const char *detail);
 void db_flow(struct db *db, int64_t run, const struct db_flow *f);
 void db_queue(struct db *db, int64_t run, const struct db_queue *q);
+void db_dns_lookup(struct db *db, int64_t run, const struct db_dns_lookup *l);
+void db_http_request(struct db *db, int64_t run, const struct db_http_request *r);
+void db_page(struct db *db, int64_t run, const struct db_page *p);
 
 /* Builds the read indexes now (db_close always does); for tools that
  * query a file they are still writing.  0 or -1. */
