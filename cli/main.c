@@ -23,7 +23,7 @@
 #include "cli/sweep.h"
 #include "cli/usage.h"
 
-extern const struct host_module queue_module, net_module, tcp_module, apps_module;
+extern const struct host_module queue_module, net_module, tcp_module, udp_module, apps_module;
 extern const struct host_module dns_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
@@ -31,6 +31,7 @@ static const struct host_module *const modules[] = {
 	&queue_module,
 	&net_module,
 	&tcp_module,
+	&udp_module,
 	&apps_module,
 	&dns_module,
 };
