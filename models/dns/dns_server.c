@@ -34,6 +34,7 @@ struct job {
 	simtime_t done_ns;      /* when its processing ends */
 	uint32_t src;
 	uint16_t sport;
+	uint32_t dst;           /* the address asked, where a UDP answer comes from */
 	struct tconn *conn;     /* NULL: came by UDP */
 	uint16_t len;
 	uint8_t bytes[];
@@ -239,7 +240,7 @@ static void conn_send(struct tconn *c, const uint8_t *msg, int len)
 }
 
 static void enqueue(struct dns_server *srv, const uint8_t *bytes, size_t len, uint32_t src,
-		    uint16_t sport, struct tconn *c);
+		    uint16_t sport, uint32_t dst, struct tconn *c);
 
 static void conn_readable(struct tcp_sock *ts, void *ctx)
 {
@@ -254,7 +255,8 @@ static void conn_readable(struct tcp_sock *ts, void *ctx)
 			if (c->have - at < 2 + ml)
 				break;
 			c->srv->st.tcp_queries++;
-			enqueue(c->srv, c->buf + at + 2, ml, tcp_remote_addr(ts), tcp_remote_port(ts), c);
+			enqueue(c->srv, c->buf + at + 2, ml, tcp_remote_addr(ts), tcp_remote_port(ts),
+				tcp_local_addr(ts), c);
 			at += 2 + ml;
 		}
 		memmove(c->buf, c->buf + at, c->have - at);
@@ -347,7 +349,7 @@ static void serve(struct sim *s, void *obj)
 			}
 		} else if (n > 0) {
 			struct pbuf *b = pbuf_new(out, (uint32_t)n);
-			udp_send(srv->us, j->src, j->sport, (uint32_t)n, b, 0);
+			udp_send_from(srv->us, j->dst, j->src, j->sport, (uint32_t)n, b, 0);
 			pbuf_unref(b);
 		}
 		free(j);
@@ -357,12 +359,13 @@ static void serve(struct sim *s, void *obj)
 }
 
 static void enqueue(struct dns_server *srv, const uint8_t *bytes, size_t len, uint32_t src,
-		    uint16_t sport, struct tconn *c)
+		    uint16_t sport, uint32_t dst, struct tconn *c)
 {
 	struct job *j = xmalloc(sizeof(*j) + len);
 	j->next = NULL;
 	j->src = src;
 	j->sport = sport;
+	j->dst = dst;
 	j->conn = c;
 	j->len = (uint16_t)len;
 	if (len)
@@ -391,10 +394,11 @@ static void on_datagram(struct udp_sock *us, const struct packet *p, void *ctx)
 		return;
 	}
 	if (p->payload) {
-		enqueue(srv, p->payload->data + p->payload_off, len, p->ip.src, p->l4.udp.sport, NULL);
+		enqueue(srv, p->payload->data + p->payload_off, len, p->ip.src, p->l4.udp.sport,
+			p->ip.dst, NULL);
 	} else { /* a datagram of zeros, as a bulk source sends */
 		uint8_t *z = xcalloc(1, len + 1u);
-		enqueue(srv, z, len, p->ip.src, p->l4.udp.sport, NULL);
+		enqueue(srv, z, len, p->ip.src, p->l4.udp.sport, p->ip.dst, NULL);
 		free(z);
 	}
 }
