@@ -54,8 +54,8 @@ struct tconn {
 	bool peer_done;         /* the client sent FIN */
 	struct timer idle;
 	struct outq *out, **out_tail;
-	size_t have;
-	uint8_t buf[2 + DNS_MSG_MAX];
+	size_t have, cap;
+	uint8_t *buf;           /* bytes read, not yet a whole message */
 };
 
 struct dns_server {
@@ -161,6 +161,7 @@ static void conn_free(struct tconn *c)
 		free(o);
 	}
 	timer_destroy(c->srv->sim, &c->idle);
+	free(c->buf);
 	free(c);
 }
 
@@ -245,10 +246,17 @@ static void enqueue(struct dns_server *srv, const uint8_t *bytes, size_t len, ui
 static void conn_readable(struct tcp_sock *ts, void *ctx)
 {
 	struct tconn *c = ctx;
-	for (;;) {
-		size_t room = sizeof(c->buf) - c->have;
-		uint64_t n = tcp_recv(ts, room, c->buf + c->have);
-		c->have += n;
+	uint64_t avail;
+	while ((avail = tcp_readable(ts)) > 0) {
+		/* room for what is there, up to one whole message beyond a prefix */
+		size_t want = c->have + (size_t)(avail < 2 + DNS_MSG_MAX ? avail : 2 + DNS_MSG_MAX);
+		if (want > c->cap) {
+			c->cap = want < 512 ? 512 : want;
+			c->buf = realloc(c->buf, c->cap);
+			if (!c->buf)
+				abort();
+		}
+		c->have += tcp_recv(ts, c->cap - c->have, c->buf + c->have);
 		size_t at = 0;
 		while (c->have - at >= 2) {
 			size_t ml = (size_t)(c->buf[at] << 8 | c->buf[at + 1]);
@@ -261,8 +269,6 @@ static void conn_readable(struct tcp_sock *ts, void *ctx)
 		}
 		memmove(c->buf, c->buf + at, c->have - at);
 		c->have -= at;
-		if (n == 0 || n < room)
-			break;
 	}
 	if (c->ts)
 		timer_arm(c->srv->sim, &c->idle, c->srv->sim->now + c->srv->cfg.tcp_idle_ns);
@@ -329,7 +335,7 @@ static const struct tcp_cb listen_cbs = { .accept = on_accept };
 static void serve(struct sim *s, void *obj)
 {
 	struct dns_server *srv = obj;
-	static uint8_t out[DNS_MSG_MAX];
+	static uint8_t out[DNS_MSG_MAX]; /* scratch only: nothing lives here between calls */
 	while (srv->head && srv->head->done_ns <= s->now) {
 		struct job *j = srv->head;
 		srv->head = j->next;
