@@ -407,6 +407,36 @@ static void test_cname_other_zone(void **state)
 	world_free(&w);
 }
 
+/* RFC 8767: with the only server of the zone dead after the TTL, the
+ * expired answer is served with TTL 30 once the retries are spent:
+ * auth's one sample of 70 ms gives srtt 70/8 = 8, rttvar 94 + (70-94)/4 = 88,
+ * RTO 8 + 4*88 = 360 ms; the retry waits the doubled 720 ms (Unbound
+ * rtt.c), so the answer comes 10 + 360 + 720 = 1090 ms after the ask. */
+static void test_serve_stale(void **state)
+{
+	(void)state;
+	struct world w;
+	world_init(&w, true);
+	struct got g = lookup_at(&w, SIM_S(1), "www.example.test", DNS_T_A);
+	assert_int_equal(g.a.rcode, 0);
+	w.fauth.dead = true;
+	g = lookup_at(&w, SIM_S(100), "www.example.test", DNS_T_A);
+	assert_int_equal(g.a.rcode, 0);
+	assert_int_equal(g.a.n4, 1);
+	assert_int_equal(g.a.ttl, 30);
+	assert_ms(g.a.latency_ns, 1090, 1);
+	assert_int_equal(w.fauth.queries, 3);
+	/* without serve-stale: SERVFAIL, and the stub tries the resolver again
+	 * (glibc: SERVFAIL moves on; attempts 2) */
+	world_free(&w);
+	world_init(&w, false);
+	g = lookup_at(&w, SIM_S(1), "www.example.test", DNS_T_A);
+	w.fauth.dead = true;
+	g = lookup_at(&w, SIM_S(100), "www.example.test", DNS_T_A);
+	assert_int_equal(g.a.rcode, DNS_R_SERVFAIL);
+	world_free(&w);
+}
+
 static void test_infra_rtt(void **state)
 {
 	(void)state;
@@ -452,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_stub_timeouts),
 		cmocka_unit_test(test_literal_and_errors),
 		cmocka_unit_test(test_cname_other_zone),
+		cmocka_unit_test(test_serve_stale),
 		cmocka_unit_test(test_infra_rtt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
