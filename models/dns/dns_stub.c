@@ -231,12 +231,11 @@ static void lk_finish(struct stub_lk *lk, struct dns_answer *a)
 	a->queries = lk->queries;
 	a->literal = lk->literal;
 	write_row(lk, a);
-	dns_done_fn done = lk->done;
-	void *ctx = lk->ctx;
+	/* the callback reads a->name (lk's): free after it */
+	if (lk->done)
+		lk->done(lk->ctx, a);
 	timer_destroy(lk->sim, &lk->timer);
 	free(lk);
-	if (done)
-		done(ctx, a);
 }
 
 static void lk_fail(struct stub_lk *lk)
