@@ -23,7 +23,8 @@
 #include "cli/sweep.h"
 #include "cli/usage.h"
 
-extern const struct host_module queue_module, net_module, tcp_module, apps_module;
+extern const struct host_module queue_module, net_module, tcp_module, udp_module, apps_module;
+extern const struct host_module dns_module;
 extern const struct host_module dns_res_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
@@ -31,8 +32,10 @@ static const struct host_module *const modules[] = {
 	&queue_module,
 	&net_module,
 	&tcp_module,
+	&udp_module,
 	&apps_module,
-	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
+	&dns_module,
+	&dns_res_module, /* after "dns": adds dns.resolver, dns.stub, dns.lookup */
 };
 
 static const char usage[] =
