@@ -230,7 +230,7 @@ static void set_rrset(lua_State *L, struct dns_zone *z, const struct dns_name *n
 
 static struct dns_zone *checkzone(lua_State *L, const char *method)
 {
-	return *(struct dns_zone **)net_lua_checkself(L, ZONE_MT, "a DNS zone", method);
+	return net_lua_checkself(L, ZONE_MT, "a DNS zone", method);
 }
 
 static struct dns_zone *tozone(lua_State *L, int idx)
@@ -457,7 +457,7 @@ static int l_server(lua_State *L)
 
 static int l_server_stats(lua_State *L)
 {
-	struct dns_server *srv = *(struct dns_server **)net_lua_checkself(L, SERVER_MT, "a DNS server",
+	struct dns_server *srv = net_lua_checkself(L, SERVER_MT, "a DNS server",
 									 "stats");
 	struct dns_server_stats st;
 	dns_server_stats(srv, &st);
@@ -481,7 +481,7 @@ static int l_server_stats(lua_State *L)
 
 static int l_server_add_zone(lua_State *L)
 {
-	struct dns_server *srv = *(struct dns_server **)net_lua_checkself(L, SERVER_MT, "a DNS server",
+	struct dns_server *srv = net_lua_checkself(L, SERVER_MT, "a DNS server",
 									 "add_zone");
 	struct dns_zone *z = tozone(L, 2);
 	if (!z)

@@ -116,7 +116,7 @@ static int l_resolver(lua_State *L)
 
 static int res_stats(lua_State *L)
 {
-	struct dns_resolver *r = *(struct dns_resolver **)net_lua_checkself(L, RES_MT, "a resolver",
+	struct dns_resolver *r = net_lua_checkself(L, RES_MT, "a resolver",
 									     "stats");
 	struct dns_resolver_stats st;
 	dns_resolver_stats(r, &st);
@@ -134,7 +134,7 @@ static int res_stats(lua_State *L)
 
 static int res_index(lua_State *L)
 {
-	struct dns_resolver *r = *(struct dns_resolver **)net_lua_checkself(L, RES_MT, "a resolver",
+	struct dns_resolver *r = net_lua_checkself(L, RES_MT, "a resolver",
 									     "__index");
 	const char *k = lua_tostring(L, 2);
 	if (k && strcmp(k, "name") == 0) {
@@ -150,7 +150,7 @@ static int res_index(lua_State *L)
 
 static int res_tostring(lua_State *L)
 {
-	struct dns_resolver *r = *(struct dns_resolver **)net_lua_checkself(L, RES_MT, "a resolver",
+	struct dns_resolver *r = net_lua_checkself(L, RES_MT, "a resolver",
 									     "__tostring");
 	lua_pushfstring(L, "resolver %s", dns_resolver_name(r));
 	return 1;
