@@ -463,7 +463,6 @@ static int collect(const struct dns_msg *m, int sec, const struct dns_name *name
 	return n;
 }
 
-#define RRSET_MAX 64
 
 /* Caches the addresses of name found in the additional section, if name is
  * within the bailiwick zone (glue, RFC 1034 §4.2.1; trust: glue). */
@@ -473,12 +472,13 @@ static void cache_glue(struct rq *rq, const struct dns_msg *m, const struct dns_
 	if (!dns_name_is_sub(name, bailiwick))
 		return;
 	static const uint16_t types[] = { DNS_T_A, DNS_T_AAAA };
+	struct dns_rr *set = xmalloc(((size_t)m->n[DNS_SEC_AR] + 1) * sizeof(*set));
 	for (int t = 0; t < 2; t++) {
-		struct dns_rr set[RRSET_MAX];
-		int n = collect(m, DNS_SEC_AR, name, types[t], set, RRSET_MAX);
+		int n = collect(m, DNS_SEC_AR, name, types[t], set, m->n[DNS_SEC_AR]);
 		if (n)
 			dns_cache_put_rrset(&rq->r->cache, rq->r->sim->now, set, n, DNSC_TRUST_GLUE);
 	}
+	free(set);
 }
 
 static const struct dns_rr *find_soa(const struct dns_msg *m)
@@ -489,8 +489,9 @@ static const struct dns_rr *find_soa(const struct dns_msg *m)
 	return NULL;
 }
 
-/* A decoded answer to the outstanding query. */
-static void rq_got(struct rq *rq, const struct dns_msg *m)
+/* A decoded answer to the outstanding query; set has room for any
+ * section's RRs. */
+static void rq_got_in(struct rq *rq, const struct dns_msg *m, struct dns_rr *set, int max)
 {
 	if (getenv("DNSRES_DEBUG")) fprintf(stderr, "%lld got rcode %u an %u ns %u ar %u aa %d tc %d\n", (long long)rq->r->sim->now, m->rcode, m->n[0], m->n[1], m->n[2], m->aa, m->tc);
 	struct dns_resolver *r = rq->r;
@@ -510,13 +511,12 @@ static void rq_got(struct rq *rq, const struct dns_msg *m)
 	/* The answer section: the chain of CNAMEs from the question's name
 	 * within the zone asked (out-of-zone data is not trusted), then the
 	 * RRset asked for. */
-	struct dns_rr set[RRSET_MAX];
 	struct dns_name cur = rq->qname;
 	bool final = false;
 	for (int hop = 0; hop <= DNS_RES_MAX_RESTART; hop++) {
 		if (!dns_name_is_sub(&cur, &rq->zone))
 			break;
-		int n = collect(m, DNS_SEC_AN, &cur, rq->qtype, set, RRSET_MAX);
+		int n = collect(m, DNS_SEC_AN, &cur, rq->qtype, set, max);
 		if (n) {
 			struct dns_centry *e = dns_cache_put_rrset(&r->cache, now, set, n,
 								   DNSC_TRUST_ANSWER);
@@ -574,7 +574,7 @@ static void rq_got(struct rq *rq, const struct dns_msg *m)
 	}
 	if (!m->aa && cut && !soa && dns_name_is_sub(&rq->qname, cut) &&
 	    dns_name_is_sub(cut, &rq->zone) && !dns_name_eq(cut, &rq->zone)) {
-		nns = collect(m, DNS_SEC_NS, cut, DNS_T_NS, set, RRSET_MAX);
+		nns = collect(m, DNS_SEC_NS, cut, DNS_T_NS, set, max);
 		dns_cache_put_rrset(&r->cache, now, set, nns, DNSC_TRUST_GLUE);
 		struct dns_name zone = rq->zone;
 		for (int i = 0; i < nns; i++)
@@ -594,6 +594,17 @@ static void rq_got(struct rq *rq, const struct dns_msg *m)
 		return;
 	}
 	rq_server_bad(rq); /* lame: an upward referral or nothing useful */
+}
+
+static void rq_got(struct rq *rq, const struct dns_msg *m)
+{
+	int max = 1;
+	for (int i = 0; i < DNS_NSECTIONS; i++)
+		if (m->n[i] > max)
+			max = m->n[i];
+	struct dns_rr *set = xmalloc((size_t)max * sizeof(*set));
+	rq_got_in(rq, m, set, max);
+	free(set);
 }
 
 /* Checks that bytes are the answer to the outstanding query. */
