@@ -138,7 +138,6 @@ static bool rq_from_cache(struct rq *rq, bool stale_ok)
  * else SERVFAIL. */
 static void rq_fail(struct rq *rq)
 {
-	if (getenv("DNSRES_DEBUG")) fprintf(stderr, "%lld fail origin %d nsrv %d\n", (long long)rq->r->sim->now, rq->origin, rq->nsrv);
 	if (rq->r->cfg.serve_stale && rq_is_client(rq)) {
 		for (int i = 0; i < rq->nans; i++)
 			dns_rr_clear(&rq->ans[i]);
@@ -384,7 +383,6 @@ static void rq_count_sent(struct rq *rq)
 static void rq_send(struct rq *rq, int idx)
 {
 	struct dns_resolver *r = rq->r;
-	if (getenv("DNSRES_DEBUG")) { char a[16], b[300], z[300]; fprintf(stderr, "%lld send %s %u to %s zone %s\n", (long long)r->sim->now, dns_name_to_str(b, 300, &rq->qname), rq->qtype, ipv4_fmt(a, rq->srv[idx]), dns_name_to_str(z, 300, &rq->zone)); }
 	uint8_t buf[DNS_NAME_MAX + 64];
 	int n = rq_encode(rq, buf, sizeof(buf));
 	rq->q_idx = idx;
@@ -493,7 +491,6 @@ static const struct dns_rr *find_soa(const struct dns_msg *m)
  * section's RRs. */
 static void rq_got_in(struct rq *rq, const struct dns_msg *m, struct dns_rr *set, int max)
 {
-	if (getenv("DNSRES_DEBUG")) fprintf(stderr, "%lld got rcode %u an %u ns %u ar %u aa %d tc %d\n", (long long)rq->r->sim->now, m->rcode, m->n[0], m->n[1], m->n[2], m->aa, m->tc);
 	struct dns_resolver *r = rq->r;
 	simtime_t now = r->sim->now;
 	if (!rq->q_tcp)

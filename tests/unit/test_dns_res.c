@@ -26,6 +26,7 @@
 
 #include "models/dns/dns_infra.h"
 #include "models/dns/dns_msg.h"
+#include "models/dns/dns_res_tcp.h"
 #include "models/dns/dns_resolver.h"
 #include "models/dns/dns_stub.h"
 #include "models/net/net.h"
@@ -46,6 +47,7 @@ struct fake_auth {
 	const struct fake_rr *rrs;
 	int n;
 	bool dead;          /* never answers */
+	struct rng *mutate; /* if set: answers are damaged at random (fuzz) */
 	int queries;
 	struct udp_sock *us;
 };
@@ -140,6 +142,17 @@ static void fake_recv(struct udp_sock *us, const struct packet *p, void *ctx)
 	size_t limit = q.edns ? q.edns_udp_size : 512;
 	int len = dns_encode(&r, buf, limit);
 	assert_true(len > 0);
+	if (fa->mutate && rng_bernoulli(fa->mutate, 0.8)) {
+		/* keep the ID (bytes 0-1) so the damage reaches the parsers */
+		int flips = 1 + (int)rng_below(fa->mutate, 8);
+		for (int k = 0; k < flips && len > 2; k++)
+			buf[2 + rng_below(fa->mutate, (uint64_t)len - 2)] = (uint8_t)rng_u32(fa->mutate);
+		if (rng_bernoulli(fa->mutate, 0.3))
+			len = (int)rng_below(fa->mutate, (uint64_t)len + 1);
+		if (rng_bernoulli(fa->mutate, 0.1)) /* pointers, counts, labels: anything */
+			for (int k = 2; k < len; k++)
+				buf[k] = (uint8_t)rng_u32(fa->mutate);
+	}
 	struct pbuf *b = pbuf_new(buf, (uint32_t)len);
 	udp_send(us, p->ip.src, p->l4.udp.sport, (uint32_t)len, b, 0);
 	pbuf_unref(b);
@@ -437,6 +450,88 @@ static void test_serve_stale(void **state)
 	world_free(&w);
 }
 
+/* Fuzz of every path of ours that takes bytes from the wire beyond
+ * dns_decode itself: the resolver's UDP and TCP port 53 (garbage and
+ * damaged queries, TCP length prefixes), its handling of damaged answers
+ * to its upstream queries (IDs kept so they reach the parser), and the
+ * stub's handling of damaged answers.  Under ASan this must not report,
+ * and every lookup must still end with exactly one callback. */
+static void ignore_tcp(void *ctx, const uint8_t *msg, size_t len, int err)
+{
+	*(struct dns_tcpq **)ctx = NULL; /* done: nothing to cancel */
+	(void)msg;
+	(void)len;
+	(void)err;
+}
+
+static void test_fuzz_inputs(void **state)
+{
+	(void)state;
+	struct world w;
+	world_init(&w, true);
+	w.r->router = true; /* the stub part sends c -> auth through r */
+	struct rng *fz = rng_stream(w.s, "fuzz");
+	w.fauth.mutate = w.ftld.mutate = w.froot.mutate = fz;
+	struct errbuf err;
+	struct udp_sock *us = udp_open(w.c, 5353, NULL, NULL, NULL, &err);
+	assert_non_null(us);
+	uint32_t raddr = node_addr(w.r);
+	static struct got gots[4000];
+	int nlook = 0;
+	static struct dns_tcpq *tq[400]; /* unanswered garbage waits: cancel at the end */
+	int ntq = 0;
+	for (int i = 0; i < 20000; i++) {
+		uint8_t b[600];
+		int len = (int)rng_below(fz, sizeof(b));
+		if (rng_bernoulli(fz, 0.5)) { /* a damaged real query */
+			struct dns_msg q;
+			struct dns_name n = N(rng_bernoulli(fz, 0.5) ? "www.example.test" : "x.example.test");
+			dns_msg_query(&q, (uint16_t)i, &n, DNS_T_A, true, rng_bernoulli(fz, 0.5) ? 1232 : 0);
+			len = dns_encode(&q, b, sizeof(b));
+			dns_msg_free(&q);
+			for (int k = 0; k < 3; k++)
+				b[rng_below(fz, (uint64_t)len)] = (uint8_t)rng_u32(fz);
+		} else {
+			for (int k = 0; k < len; k++)
+				b[k] = (uint8_t)rng_u32(fz);
+		}
+		struct pbuf *pb = pbuf_new(b, (uint32_t)len);
+		udp_send(us, raddr, 53, (uint32_t)len, pb, 0);
+		pbuf_unref(pb);
+		if (i % 50 == 0) /* the same over TCP */
+		{
+			tq[ntq] = dns_tcpq_start(w.c, raddr, 53, b, (size_t)len, ignore_tcp, &tq[ntq]);
+			ntq++;
+		}
+		if (i % 10 == 0 && nlook < 4000) { /* real lookups through damaged answers */
+			char name[64];
+			snprintf(name, sizeof(name), "n%d.example.test", i);
+			assert_int_equal(dns_lookup(w.c, name, DNS_T_A, on_done, &gots[nlook++]), 0);
+		}
+		sim_run(w.s, w.s->now + SIM_MS(3));
+	}
+	/* the stub straight at a damaging server */
+	struct dns_stub_cfg sc;
+	dns_stub_cfg_default(&sc);
+	sc.ns[0] = node_addr(w.auth);
+	sc.nns = 1;
+	assert_int_equal(dns_stub_config(w.c, &sc, &err), 0);
+	static struct got g2[2000];
+	for (int i = 0; i < 2000; i++) {
+		assert_int_equal(dns_lookup(w.c, "www.example.test", DNS_T_A, on_done, &g2[i]), 0);
+		sim_run(w.s, w.s->now + SIM_MS(5));
+	}
+	sim_run(w.s, w.s->now + SIM_S(120));
+	for (int i = 0; i < nlook; i++)
+		assert_int_equal(gots[i].calls, 1);
+	for (int i = 0; i < 2000; i++)
+		assert_int_equal(g2[i].calls, 1);
+	for (int i = 0; i < ntq; i++)
+		dns_tcpq_cancel(tq[i]);
+	udp_close(us);
+	world_free(&w);
+}
+
 static void test_infra_rtt(void **state)
 {
 	(void)state;
@@ -483,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_literal_and_errors),
 		cmocka_unit_test(test_cname_other_zone),
 		cmocka_unit_test(test_serve_stale),
+		cmocka_unit_test(test_fuzz_inputs),
 		cmocka_unit_test(test_infra_rtt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
