@@ -41,7 +41,7 @@ static const char *cache_status(const struct rq *rq)
 {
 	if (rq->stale)
 		return "stale";
-	if (rq->upstream)
+	if (rq->upstream || rq->merged)
 		return "miss";
 	if (rq->rcode == DNS_R_SERVFAIL)
 		return "miss";
@@ -152,6 +152,7 @@ void rq_done(struct rq *rq)
 	struct dns_resolver *r = rq->r;
 	if (rq->rcode < 0)
 		rq->rcode = DNS_R_SERVFAIL;
+	struct rq *followers = mesh_detach_followers(rq);
 	if (rq_is_client(rq)) {
 		r->st.stale += rq->stale;
 		r->st.servfail += rq->rcode == DNS_R_SERVFAIL;
@@ -192,6 +193,12 @@ void rq_done(struct rq *rq)
 		rq_run(p);
 		break;
 	}
+	}
+	while (followers) { /* the requests that waited on this one, answered alike */
+		struct rq *f = followers;
+		followers = f->follow_next;
+		f->follow_next = NULL;
+		rq_done(f);
 	}
 }
 

@@ -20,6 +20,7 @@ enum rq_origin {
 };
 
 #define RQ_MAX_SRV 32
+#define RES_MESH_BUCKETS 1024
 
 struct res_conn;
 
@@ -59,6 +60,12 @@ struct rq {
 	bool waiting;                 /* on priming or a glue lookup */
 	struct rq *wait_next;         /* priming's waiting list */
 	int restarts, referrals, sent, upstream;
+	/* Unbound's mesh: a client request that finds an identical one in
+	 * flight waits for its answer instead of iterating again */
+	bool mesh_checked, in_mesh, merged;
+	struct rq *mesh_next;         /* hash chain of requests that lead */
+	struct rq *leader;            /* set while this one waits on another */
+	struct rq *followers, *follow_next;
 	/* the query outstanding */
 	struct udp_sock *us;
 	struct dns_tcpq *tq;
@@ -86,6 +93,7 @@ struct dns_resolver {
 	struct rq *prime_rq;
 	struct rq *prime_waiters;
 	struct res_conn *conns;
+	struct rq *mesh[RES_MESH_BUCKETS]; /* leading client requests by question */
 	struct dns_resolver *next_res; /* the simulation's resolvers */
 	struct dns_resolver_stats st;
 };
@@ -104,6 +112,9 @@ static inline bool rq_is_client(const struct rq *rq)
 	return rq->origin == RQ_CLIENT_UDP || rq->origin == RQ_CLIENT_TCP || rq->origin == RQ_API;
 }
 void res_prime(struct dns_resolver *r);
+/* Gives each request waiting on rq a copy of rq's answer (rq_done then
+ * finishes them after rq). */
+struct rq *mesh_detach_followers(struct rq *rq);
 void res_prime_done(struct dns_resolver *r);
 
 #endif

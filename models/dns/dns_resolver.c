@@ -17,6 +17,9 @@
 
 /* ---- requests ---- */
 
+static void rq_add_answer(struct rq *rq, const struct dns_rr *rr, uint32_t ttl);
+static void rq_set_soa(struct rq *rq, const struct dns_rr *soa, uint32_t ttl);
+
 struct rq *rq_new(struct dns_resolver *r, enum rq_origin origin, const struct dns_name *qname,
 		  uint16_t qtype)
 {
@@ -50,10 +53,79 @@ static void rq_close_transport(struct rq *rq)
 	timer_cancel(&rq->timer);
 }
 
+/* ---- the mesh: identical client requests in flight share one iteration ---- */
+
+static uint32_t mesh_bucket(const struct dns_name *n, uint16_t type)
+{
+	return (dns_name_hash(n) ^ (uint32_t)type * 0x9e3779b1u) % RES_MESH_BUCKETS;
+}
+
+static void mesh_remove(struct rq *rq)
+{
+	if (!rq->in_mesh)
+		return;
+	struct rq **pp = &rq->r->mesh[mesh_bucket(&rq->oname, rq->otype)];
+	while (*pp && *pp != rq)
+		pp = &(*pp)->mesh_next;
+	if (*pp)
+		*pp = rq->mesh_next;
+	rq->in_mesh = false;
+}
+
+/* Joins an identical request in flight (true), or becomes the one others
+ * join (false). */
+static bool mesh_join(struct rq *rq)
+{
+	struct dns_resolver *r = rq->r;
+	uint32_t b = mesh_bucket(&rq->oname, rq->otype);
+	for (struct rq *l = r->mesh[b]; l; l = l->mesh_next)
+		if (l->otype == rq->otype && dns_name_eq(&l->oname, &rq->oname)) {
+			rq->leader = l;
+			rq->merged = true;
+			rq->waiting = true;
+			rq->follow_next = l->followers;
+			l->followers = rq;
+			return true;
+		}
+	rq->mesh_next = r->mesh[b];
+	r->mesh[b] = rq;
+	rq->in_mesh = true;
+	return false;
+}
+
+struct rq *mesh_detach_followers(struct rq *rq)
+{
+	mesh_remove(rq);
+	struct rq *f = rq->followers;
+	rq->followers = NULL;
+	for (struct rq *x = f; x; x = x->follow_next) {
+		x->leader = NULL;
+		x->waiting = false;
+		x->rcode = rq->rcode;
+		for (int i = 0; i < rq->nans; i++)
+			rq_add_answer(x, &rq->ans[i], rq->ans[i].ttl);
+		if (rq->has_soa)
+			rq_set_soa(x, &rq->soa, rq->soa.ttl);
+		x->negative = rq->negative;
+		x->stale = rq->stale;
+	}
+	return f;
+}
+
 void rq_free(struct rq *rq)
 {
 	struct dns_resolver *r = rq->r;
 	rq_close_transport(rq);
+	mesh_remove(rq);
+	for (struct rq *x = rq->followers; x; x = x->follow_next)
+		x->leader = NULL;
+	if (rq->leader) {
+		struct rq **pp = &rq->leader->followers;
+		while (*pp && *pp != rq)
+			pp = &(*pp)->follow_next;
+		if (*pp)
+			*pp = rq->follow_next;
+	}
 	if (rq->prev)
 		rq->prev->next = rq->next;
 	else
@@ -242,6 +314,11 @@ void rq_run(struct rq *rq)
 	if (rq->origin != RQ_PRIME && rq_from_cache(rq, false)) {
 		rq_done(rq);
 		return;
+	}
+	if (rq_is_client(rq) && !rq->mesh_checked) {
+		rq->mesh_checked = true;
+		if (mesh_join(rq))
+			return;
 	}
 	if (rq->restarts > DNS_RES_MAX_RESTART || rq->referrals > DNS_RES_MAX_REFERRAL ||
 	    rq->sent >= DNS_RES_MAX_SENT) {

@@ -321,6 +321,34 @@ static void test_cold_warm_expiry(void **state)
 	world_free(&w);
 }
 
+/* Unbound's mesh: 20 stubs' queries for the same name at once cause one
+ * iteration (3 queries upstream), and all get the answer at 160 ms. */
+static void test_mesh_merge(void **state)
+{
+	(void)state;
+	struct world w;
+	world_init(&w, false);
+	sim_run(w.s, SIM_S(1));
+	static struct got g[20];
+	memset(g, 0, sizeof(g));
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(dns_lookup(w.c, "www.example.test", DNS_T_A, on_done, &g[i]), 0);
+	sim_run(w.s, SIM_S(3));
+	for (int i = 0; i < 20; i++) {
+		assert_int_equal(g[i].calls, 1);
+		assert_int_equal(g[i].a.rcode, 0);
+		assert_int_equal(g[i].a.addr4[0], 0x0a090909u);
+		assert_ms(g[i].a.latency_ns, 160, 1);
+	}
+	assert_int_equal(w.ftld.queries, 1);
+	assert_int_equal(w.fauth.queries, 1);
+	struct dns_resolver_stats st;
+	dns_resolver_stats(w.res, &st);
+	assert_int_equal(st.misses, 20);
+	assert_int_equal(st.upstream_udp, 1 + 3); /* priming + one iteration */
+	world_free(&w);
+}
+
 static void test_nxdomain_cached(void **state)
 {
 	(void)state;
@@ -573,6 +601,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cold_warm_expiry),
+		cmocka_unit_test(test_mesh_merge),
 		cmocka_unit_test(test_nxdomain_cached),
 		cmocka_unit_test(test_stub_timeouts),
 		cmocka_unit_test(test_literal_and_errors),
