@@ -19,11 +19,12 @@
  * queries sent for it, glue lookups included); priming writes one with
  * resolver 'prime'.
  *
+ * A client request for a question already in flight waits for that
+ * iteration's answer (Unbound's mesh); its row is a 'miss' with upstream 0.
+ *
  * Not modelled: DNSSEC, QNAME minimisation (full names are sent: the same
- * round trips per zone cut), prefetch, aggressive NSEC, request merging
- * (two clients asking the same name at once cause two iterations), IPv6
- * transport (AAAA records are resolved and cached, servers are reached
- * over IPv4). */
+ * round trips per zone cut), prefetch, aggressive NSEC, IPv6 transport
+ * (AAAA records are resolved and cached, servers are reached over IPv4). */
 #ifndef WL_DNS_RESOLVER_H
 #define WL_DNS_RESOLVER_H
 
