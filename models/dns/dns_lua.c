@@ -495,9 +495,11 @@ static int l_server_add_zone(lua_State *L)
 
 /* ---- dns.query ---- */
 
+/* A Lua userdata anchored in the registry while the query is pending,
+ * so it goes with the Lua state if the run ends first. */
 struct lquery {
 	struct host *h;
-	int ref;
+	int ref, anchor;
 };
 
 static void push_section(lua_State *L, const struct dns_msg *m, enum dns_section s)
@@ -564,7 +566,8 @@ static void query_done(void *ctx, const struct dns_query_result *res)
 		lua_setfield(L, -2, "additional");
 	}
 	host_pcall(lq->h, 1, 0);
-	free(lq); /* the function's reference goes with the Lua state */
+	host_unref(L, lq->ref);
+	luaL_unref(L, LUA_REGISTRYINDEX, lq->anchor);
 }
 
 static int l_query(lua_State *L)
@@ -611,18 +614,22 @@ static int l_query(lua_State *L)
 					  "(bytes), got %s", luaL_tolstring(L, -1, NULL));
 	}
 	lua_pop(L, 1);
+	int lq_ref;
 	if (lua_getfield(L, 1, "on_reply") != LUA_TFUNCTION)
 		return host_error(L, "dns.query: on_reply: expected a function(reply), got %s",
 				  luaL_typename(L, -1));
-	struct lquery *lq = xcalloc(1, sizeof(*lq));
-	lq->h = host_of(L);
-	lq->ref = host_ref(L, -1);
+	lq_ref = host_ref(L, -1);
 	lua_pop(L, 1);
+	struct lquery *lq = lua_newuserdatauv(L, sizeof(*lq), 0);
+	lq->h = host_of(L);
+	lq->ref = lq_ref;
+	lq->anchor = luaL_ref(L, LUA_REGISTRYINDEX);
 	c.done = query_done;
 	c.ctx = lq;
 	struct errbuf err;
 	if (dns_query_start(&c, &err) < 0) {
-		free(lq);
+		host_unref(L, lq->ref);
+		luaL_unref(L, LUA_REGISTRYINDEX, lq->anchor);
 		return host_error(L, "dns.query: %s", err.msg);
 	}
 	return 0;

@@ -26,10 +26,10 @@ struct dns_query {
 	simtime_t started;
 	bool tc_retry;
 	bool used_tcp;
-	uint8_t q[DNS_MSG_MAX];
+	uint8_t q[512];            /* header, a name of at most 255, OPT */
 	int qlen;
-	size_t have;
-	uint8_t rbuf[2 + DNS_MSG_MAX];
+	size_t have, cap;
+	uint8_t *rbuf;             /* TCP bytes read */
 };
 
 void dns_query_cfg_default(struct dns_query_cfg *c)
@@ -54,6 +54,7 @@ static void unlink_query(struct dns_query *q)
 static void query_free(struct dns_query *q)
 {
 	timer_destroy(q->sim, &q->timeout);
+	free(q->rbuf);
 	free(q);
 }
 
@@ -134,20 +135,30 @@ static void tcp_connected(struct tcp_sock *ts, void *ctx)
 static void tcp_readable_cb(struct tcp_sock *ts, void *ctx)
 {
 	struct dns_query *q = ctx;
-	q->have += tcp_recv(ts, sizeof(q->rbuf) - q->have, q->rbuf + q->have);
-	while (q->have >= 2) {
-		size_t ml = (size_t)(q->rbuf[0] << 8 | q->rbuf[1]);
-		if (q->have < 2 + ml)
-			return;
-		if (matches(q, q->rbuf + 2, ml)) {
-			uint8_t *ans = xmalloc(ml ? ml : 1);
-			memcpy(ans, q->rbuf + 2, ml);
-			finish(q, DNS_Q_OK, ans, ml);
-			free(ans);
-			return;
+	uint64_t avail;
+	while ((avail = tcp_readable(ts)) > 0) {
+		size_t want = q->have + (size_t)(avail < 2 + DNS_MSG_MAX ? avail : 2 + DNS_MSG_MAX);
+		if (want > q->cap) {
+			q->cap = want < 512 ? 512 : want;
+			q->rbuf = realloc(q->rbuf, q->cap);
+			if (!q->rbuf)
+				abort();
 		}
-		memmove(q->rbuf, q->rbuf + 2 + ml, q->have - 2 - ml);
-		q->have -= 2 + ml;
+		q->have += tcp_recv(ts, q->cap - q->have, q->rbuf + q->have);
+		while (q->have >= 2) {
+			size_t ml = (size_t)(q->rbuf[0] << 8 | q->rbuf[1]);
+			if (q->have < 2 + ml)
+				break;
+			if (matches(q, q->rbuf + 2, ml)) {
+				uint8_t *ans = xmalloc(ml ? ml : 1);
+				memcpy(ans, q->rbuf + 2, ml);
+				finish(q, DNS_Q_OK, ans, ml);
+				free(ans);
+				return;
+			}
+			memmove(q->rbuf, q->rbuf + 2 + ml, q->have - 2 - ml);
+			q->have -= 2 + ml;
+		}
 	}
 }
 

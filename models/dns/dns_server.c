@@ -34,6 +34,7 @@ struct job {
 	simtime_t done_ns;      /* when its processing ends */
 	uint32_t src;
 	uint16_t sport;
+	uint32_t dst;           /* the address asked, where a UDP answer comes from */
 	struct tconn *conn;     /* NULL: came by UDP */
 	uint16_t len;
 	uint8_t bytes[];
@@ -53,8 +54,8 @@ struct tconn {
 	bool peer_done;         /* the client sent FIN */
 	struct timer idle;
 	struct outq *out, **out_tail;
-	size_t have;
-	uint8_t buf[2 + DNS_MSG_MAX];
+	size_t have, cap;
+	uint8_t *buf;           /* bytes read, not yet a whole message */
 };
 
 struct dns_server {
@@ -160,6 +161,7 @@ static void conn_free(struct tconn *c)
 		free(o);
 	}
 	timer_destroy(c->srv->sim, &c->idle);
+	free(c->buf);
 	free(c);
 }
 
@@ -239,28 +241,34 @@ static void conn_send(struct tconn *c, const uint8_t *msg, int len)
 }
 
 static void enqueue(struct dns_server *srv, const uint8_t *bytes, size_t len, uint32_t src,
-		    uint16_t sport, struct tconn *c);
+		    uint16_t sport, uint32_t dst, struct tconn *c);
 
 static void conn_readable(struct tcp_sock *ts, void *ctx)
 {
 	struct tconn *c = ctx;
-	for (;;) {
-		size_t room = sizeof(c->buf) - c->have;
-		uint64_t n = tcp_recv(ts, room, c->buf + c->have);
-		c->have += n;
+	uint64_t avail;
+	while ((avail = tcp_readable(ts)) > 0) {
+		/* room for what is there, up to one whole message beyond a prefix */
+		size_t want = c->have + (size_t)(avail < 2 + DNS_MSG_MAX ? avail : 2 + DNS_MSG_MAX);
+		if (want > c->cap) {
+			c->cap = want < 512 ? 512 : want;
+			c->buf = realloc(c->buf, c->cap);
+			if (!c->buf)
+				abort();
+		}
+		c->have += tcp_recv(ts, c->cap - c->have, c->buf + c->have);
 		size_t at = 0;
 		while (c->have - at >= 2) {
 			size_t ml = (size_t)(c->buf[at] << 8 | c->buf[at + 1]);
 			if (c->have - at < 2 + ml)
 				break;
 			c->srv->st.tcp_queries++;
-			enqueue(c->srv, c->buf + at + 2, ml, tcp_remote_addr(ts), tcp_remote_port(ts), c);
+			enqueue(c->srv, c->buf + at + 2, ml, tcp_remote_addr(ts), tcp_remote_port(ts),
+				tcp_local_addr(ts), c);
 			at += 2 + ml;
 		}
 		memmove(c->buf, c->buf + at, c->have - at);
 		c->have -= at;
-		if (n == 0 || n < room)
-			break;
 	}
 	if (c->ts)
 		timer_arm(c->srv->sim, &c->idle, c->srv->sim->now + c->srv->cfg.tcp_idle_ns);
@@ -327,7 +335,7 @@ static const struct tcp_cb listen_cbs = { .accept = on_accept };
 static void serve(struct sim *s, void *obj)
 {
 	struct dns_server *srv = obj;
-	static uint8_t out[DNS_MSG_MAX];
+	static uint8_t out[DNS_MSG_MAX]; /* scratch only: nothing lives here between calls */
 	while (srv->head && srv->head->done_ns <= s->now) {
 		struct job *j = srv->head;
 		srv->head = j->next;
@@ -347,7 +355,7 @@ static void serve(struct sim *s, void *obj)
 			}
 		} else if (n > 0) {
 			struct pbuf *b = pbuf_new(out, (uint32_t)n);
-			udp_send(srv->us, j->src, j->sport, (uint32_t)n, b, 0);
+			udp_send_from(srv->us, j->dst, j->src, j->sport, (uint32_t)n, b, 0);
 			pbuf_unref(b);
 		}
 		free(j);
@@ -357,12 +365,13 @@ static void serve(struct sim *s, void *obj)
 }
 
 static void enqueue(struct dns_server *srv, const uint8_t *bytes, size_t len, uint32_t src,
-		    uint16_t sport, struct tconn *c)
+		    uint16_t sport, uint32_t dst, struct tconn *c)
 {
 	struct job *j = xmalloc(sizeof(*j) + len);
 	j->next = NULL;
 	j->src = src;
 	j->sport = sport;
+	j->dst = dst;
 	j->conn = c;
 	j->len = (uint16_t)len;
 	if (len)
@@ -391,10 +400,11 @@ static void on_datagram(struct udp_sock *us, const struct packet *p, void *ctx)
 		return;
 	}
 	if (p->payload) {
-		enqueue(srv, p->payload->data + p->payload_off, len, p->ip.src, p->l4.udp.sport, NULL);
+		enqueue(srv, p->payload->data + p->payload_off, len, p->ip.src, p->l4.udp.sport,
+			p->ip.dst, NULL);
 	} else { /* a datagram of zeros, as a bulk source sends */
 		uint8_t *z = xcalloc(1, len + 1u);
-		enqueue(srv, z, len, p->ip.src, p->l4.udp.sport, NULL);
+		enqueue(srv, z, len, p->ip.src, p->l4.udp.sport, p->ip.dst, NULL);
 		free(z);
 	}
 }

@@ -44,8 +44,7 @@ struct zset {
 };
 
 struct znode {
-	struct dns_name key;   /* lowercased */
-	struct dns_name name;  /* as first written */
+	struct dns_name key;   /* lowercased; static RRs keep their own case */
 	struct zset *sets;
 	uint32_t nbelow;       /* nodes below with RRsets */
 	struct znode *hnext;
@@ -99,7 +98,6 @@ static struct znode *get(struct dns_zone *z, const struct dns_name *n)
 	if (z->nnodes + 1 > z->tabsz)
 		grow(z);
 	x = xcalloc(1, sizeof(*x));
-	x->name = *n;
 	x->key = *n;
 	dns_name_lower(&x->key);
 	size_t h = dns_name_hash(&x->key) & (z->tabsz - 1);
@@ -149,7 +147,7 @@ static bool drop_set(struct dns_zone *z, struct znode *x, uint16_t type)
 		z->nrrs -= s->fn ? 1 : s->n;
 		set_free(s);
 		if (!x->sets)
-			count_above(z, &x->name, -1);
+			count_above(z, &x->key, -1);
 		return true;
 	}
 	return false;
@@ -160,7 +158,7 @@ static struct zset *new_set(struct dns_zone *z, struct znode *x, uint16_t type)
 	struct zset *s = xcalloc(1, sizeof(*s));
 	s->type = type;
 	if (!x->sets)
-		count_above(z, &x->name, +1);
+		count_above(z, &x->key, +1);
 	s->next = x->sets;
 	x->sets = s;
 	return s;
@@ -270,7 +268,7 @@ static void append(struct dns_zone *z, struct zset *s, const struct dns_rr *rr)
 		if (dns_rr_same_data(&s->rrs[i], rr))
 			return; /* an RRset is a set (RFC 2181 §5) */
 	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 2;
+		s->cap = s->cap ? s->cap * 2 : 1; /* most RRsets hold one RR */
 		s->rrs = realloc(s->rrs, (size_t)s->cap * sizeof(*s->rrs));
 		if (!s->rrs)
 			abort();
@@ -389,14 +387,14 @@ static bool put_set(struct dns_msg *r, enum dns_section sec, const struct znode 
 	struct dns_rr out[DYN_MAX];
 	for (int i = 0; i < DYN_MAX; i++) {
 		dns_rr_init(&out[i]);
-		out[i].name = x->name;
+		out[i].name = x->key;
 		out[i].type = s->type;
 		out[i].ttl = s->dyn_ttl;
 	}
 	int n = s->fn(s->ctx, src, out, DYN_MAX);
 	for (int i = 0; i < n && i < DYN_MAX; i++) {
 		/* an RRset has one owner, type, TTL, and no duplicates */
-		out[i].name = x->name;
+		out[i].name = x->key;
 		out[i].type = s->type;
 		out[i].ttl = s->dyn_ttl;
 		bool dup = false;
@@ -479,12 +477,12 @@ static void referral(struct dns_zone *const *zones, int nz, struct dns_msg *r,
 	/* glue: addresses of name servers inside the delegated zone, which a
 	 * resolver cannot learn otherwise (RFC 1034 §4.2.1, RFC 9471) */
 	for (int i = 0; i < ns->n; i++)
-		if (dns_name_is_sub(&ns->rrs[i].rd.ns, &cut->name))
+		if (dns_name_is_sub(&ns->rrs[i].rd.ns, &cut->key))
 			add_addrs(zones, nz, r, &ns->rrs[i].rd.ns, src, true);
 	r->ar_required = r->n[DNS_SEC_AR];
 	/* sibling and other in-zone addresses help but are not required */
 	for (int i = 0; i < ns->n; i++)
-		if (!dns_name_is_sub(&ns->rrs[i].rd.ns, &cut->name))
+		if (!dns_name_is_sub(&ns->rrs[i].rd.ns, &cut->key))
 			add_addrs(zones, nz, r, &ns->rrs[i].rd.ns, src, false);
 }
 

@@ -5,7 +5,9 @@
  * under ASan+UBSan in the san build, any read out of bounds is a crash.
  * What decodes is encoded again (with and without a size limit) and must
  * decode again to the same bytes: the encoder never writes what the
- * decoder rejects.  The generator is a fixed-seed xorshift64*, so every
+ * decoder rejects.  A second test sends mutated queries through the
+ * authoritative answer (zones with CNAME chains, a delegation, a loop)
+ * and encodes the answers under random size limits.  The generator is a fixed-seed xorshift64*, so every
  * run tests the same messages. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "models/dns/dns_msg.h"
+#include "models/dns/dns_server.h"
 
 #define ROUNDS 1000000
 
@@ -224,10 +226,99 @@ static void test_fuzz(void **state)
 	assert_true(trunc > 0);
 }
 
+/* ---- mutated queries through the authoritative answer ---- */
+
+static void zadd(struct dns_zone *z, const char *owner, uint16_t type, const char *data)
+{
+	struct dns_rr rr;
+	dns_rr_init(&rr);
+	dns_name_join(&rr.name, owner, dns_zone_origin(z));
+	rr.type = type;
+	rr.ttl = 60;
+	char err[128];
+	if (dns_rr_parse(&rr, data, dns_zone_origin(z), err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	struct errbuf e;
+	if (dns_zone_add(z, &rr, &e) < 0)
+		fail_msg("%s", e.msg);
+	dns_rr_clear(&rr);
+}
+
+static struct dns_zone *mkzone(const char *origin)
+{
+	struct dns_rr soa;
+	dns_rr_init(&soa);
+	dns_name_from_str(&soa.name, origin);
+	soa.type = DNS_T_SOA;
+	soa.ttl = 300;
+	char err[128];
+	if (dns_rr_parse(&soa, "ns1 hostmaster 1 2 3 4 60", &soa.name, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	struct dns_zone *z = dns_zone_new(&soa);
+	dns_rr_clear(&soa);
+	return z;
+}
+
+static void test_fuzz_answers(void **state)
+{
+	(void)state;
+	struct dns_zone *zs[2] = { mkzone("example.test"), mkzone("other.test") };
+	zadd(zs[0], "@", DNS_T_NS, "ns1");
+	zadd(zs[0], "ns1", DNS_T_A, "10.0.0.53");
+	zadd(zs[0], "www", DNS_T_A, "10.0.0.5");
+	zadd(zs[0], "www", DNS_T_AAAA, "2001:db8::5");
+	zadd(zs[0], "web", DNS_T_CNAME, "x.other.test.");
+	zadd(zs[1], "x", DNS_T_CNAME, "www.example.test.");
+	zadd(zs[0], "l1", DNS_T_CNAME, "l2");
+	zadd(zs[0], "l2", DNS_T_CNAME, "l1");
+	zadd(zs[0], "sub", DNS_T_NS, "ns.sub");
+	zadd(zs[0], "ns.sub", DNS_T_A, "10.0.9.53");
+	zadd(zs[0], "@", DNS_T_MX, "10 www");
+	zadd(zs[0], "_s._tcp", DNS_T_SRV, "0 1 80 www");
+	static const char *const names[] = { "www.example.test", "web.example.test", "l1.example.test",
+					     "a.b.sub.example.test", "example.test", "nx.other.test",
+					     "_s._tcp.example.test", "x.other.test" };
+	static const uint16_t types[] = { DNS_T_A, DNS_T_AAAA, DNS_T_ANY, DNS_T_CNAME, DNS_T_NS,
+					  DNS_T_MX, DNS_T_SRV, DNS_T_SOA, DNS_T_TXT, 99 };
+	static uint8_t q[1024], out[DNS_MSG_MAX];
+	long answered = 0;
+	for (long i = 0; i < 100000; i++) {
+		struct dns_msg m, r;
+		struct dns_name n;
+		dns_name_from_str(&n, names[below(8)]);
+		dns_msg_query(&m, (uint16_t)i, &n, types[below(10)], true, i % 2 ? 1232 : 0);
+		int len = dns_encode(&m, q, sizeof(q));
+		dns_msg_free(&m);
+		if (i % 4 == 0) { /* damage the name: other labels, cases, lengths */
+			for (int k = 0; k < 1 + (int)below(3); k++)
+				q[12 + below((uint32_t)len - 16)] = (uint8_t)rnd();
+		}
+		if (dns_decode(&m, q, (size_t)len) == DNS_OK && m.has_question) {
+			dns_msg_reply(&r, &m, 1232);
+			dns_zones_answer(zs, 2, &m, (uint32_t)rnd(), &r);
+			int l = dns_encode(&r, out, 12 + below(1300));
+			if (l > 0) {
+				struct dns_msg d;
+				if (dns_decode(&d, out, (size_t)l) != DNS_OK)
+					fail_msg("answer %ld does not decode", i);
+				dns_msg_free(&d);
+				answered++;
+			}
+			dns_msg_free(&r);
+		}
+		dns_msg_free(&m);
+	}
+	printf("fuzz: %ld answers encoded and decoded\n", answered);
+	assert_true(answered > 50000);
+	dns_zone_unref(zs[0]);
+	dns_zone_unref(zs[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_fuzz_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
