@@ -8,8 +8,14 @@
 
 static uint32_t key_hash(const struct dns_name *n, uint16_t type)
 {
+	/* FNV-1a's low bits depend only on the inputs' low bits: finish with
+	 * murmur3's fmix32 so the table's low-bit index spreads */
 	uint32_t h = dns_name_hash(n) ^ (uint32_t)type * 0x9e3779b1u;
-	h ^= h >> 15;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
 	return h;
 }
 

@@ -57,7 +57,11 @@ static void rq_close_transport(struct rq *rq)
 
 static uint32_t mesh_bucket(const struct dns_name *n, uint16_t type)
 {
-	return (dns_name_hash(n) ^ (uint32_t)type * 0x9e3779b1u) % RES_MESH_BUCKETS;
+	uint32_t h = dns_name_hash(n) ^ (uint32_t)type * 0x9e3779b1u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	return h % RES_MESH_BUCKETS;
 }
 
 static void mesh_remove(struct rq *rq)
