@@ -91,8 +91,8 @@ static void build_reply(const struct rq *rq, struct dns_msg *m)
 	dns_msg_set_question(m, &rq->oname, rq->otype, DNS_C_IN);
 	for (int i = 0; i < rq->nans; i++)
 		dns_msg_add(m, DNS_SEC_AN, &rq->ans[i]);
-	if (rq->has_soa)
-		dns_msg_add(m, DNS_SEC_NS, &rq->soa);
+	if (rq->soa)
+		dns_msg_add(m, DNS_SEC_NS, rq->soa);
 	if (rq->c_edns) {
 		m->edns = true;
 		m->edns_udp_size = rq->r->cfg.edns_udp_size;

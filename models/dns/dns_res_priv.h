@@ -46,8 +46,8 @@ struct rq {
 	int rcode;                    /* -1 until known */
 	struct dns_rr *ans;           /* CNAMEs then the RRset, TTLs as sent */
 	int nans, capans;
-	struct dns_rr soa;            /* negative answers */
-	bool has_soa, negative, stale;
+	struct dns_rr *soa;           /* negative answers: the SOA, or NULL */
+	bool negative, stale;
 	/* iteration */
 	bool have_zone;
 	struct dns_name zone;         /* the delegation being asked */
@@ -55,7 +55,7 @@ struct rq {
 	uint8_t srv_tries[RQ_MAX_SRV];
 	bool srv_bad[RQ_MAX_SRV];
 	int nsrv;
-	struct dns_name sub_asked[4]; /* NS names whose address we looked up */
+	uint32_t sub_asked[4];        /* hashes of NS names whose address we looked up */
 	int nsub;
 	bool waiting;                 /* on priming or a glue lookup */
 	struct rq *wait_next;         /* priming's waiting list */

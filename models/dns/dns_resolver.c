@@ -108,8 +108,8 @@ struct rq *mesh_detach_followers(struct rq *rq)
 		x->rcode = rq->rcode;
 		for (int i = 0; i < rq->nans; i++)
 			rq_add_answer(x, &rq->ans[i], rq->ans[i].ttl);
-		if (rq->has_soa)
-			rq_set_soa(x, &rq->soa, rq->soa.ttl);
+		if (rq->soa)
+			rq_set_soa(x, rq->soa, rq->soa->ttl);
 		x->negative = rq->negative;
 		x->stale = rq->stale;
 	}
@@ -139,8 +139,10 @@ void rq_free(struct rq *rq)
 	for (int i = 0; i < rq->nans; i++)
 		dns_rr_clear(&rq->ans[i]);
 	free(rq->ans);
-	if (rq->has_soa)
-		dns_rr_clear(&rq->soa);
+	if (rq->soa) {
+		dns_rr_clear(rq->soa);
+		free(rq->soa);
+	}
 	timer_destroy(r->sim, &rq->timer);
 	free(rq);
 }
@@ -160,11 +162,12 @@ static void rq_add_answer(struct rq *rq, const struct dns_rr *rr, uint32_t ttl)
 
 static void rq_set_soa(struct rq *rq, const struct dns_rr *soa, uint32_t ttl)
 {
-	if (rq->has_soa)
-		dns_rr_clear(&rq->soa);
-	dns_rr_copy(&rq->soa, soa);
-	rq->soa.ttl = ttl;
-	rq->has_soa = true;
+	if (rq->soa)
+		dns_rr_clear(rq->soa);
+	else
+		rq->soa = xmalloc(sizeof(*rq->soa));
+	dns_rr_copy(rq->soa, soa);
+	rq->soa->ttl = ttl;
 }
 
 /* Answers the request from the cache if it can (following cached CNAMEs);
@@ -295,10 +298,10 @@ static bool rq_start_glue(struct rq *rq, const struct dns_centry *ns)
 			continue;
 		bool asked = false;
 		for (int k = 0; k < rq->nsub; k++)
-			asked |= dns_name_eq(&rq->sub_asked[k], nsn);
+			asked |= rq->sub_asked[k] == dns_name_hash(nsn);
 		if (asked)
 			continue;
-		rq->sub_asked[rq->nsub++] = *nsn;
+		rq->sub_asked[rq->nsub++] = dns_name_hash(nsn);
 		struct rq *sub = rq_new(rq->r, RQ_GLUE, nsn, DNS_T_A);
 		sub->parent = rq;
 		sub->depth = rq->depth + 1;
