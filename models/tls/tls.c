@@ -97,6 +97,7 @@ static void conn_free(struct tls_conn *tc)
 void tls_conn_release(struct tls_conn *tc)
 {
 	timer_destroy(tc->sim, &tc->t_sign);
+	timer_destroy(tc->sim, &tc->t_kick);
 	txq_free(&tc->pending);
 	txq_free(&tc->out);
 	txq_free(&tc->early_copy);
@@ -314,6 +315,9 @@ static int client_server_hello(struct tls_conn *tc, const uint8_t *b, size_t n)
 		tc->sess12.version = TLS_V12;
 		tc->sess12.sid_len = 32;
 		memcpy(tc->sess12.sid, sh.sid, 32);
+		tc->sess12.received = tc->sim->now;
+		tc->sess12.lifetime = tc->cfg.ticket_lifetime_ns;
+		snprintf(tc->sess12.alpn, sizeof(tc->sess12.alpn), "%s", tc->info.alpn);
 		tc->new_sess = true;
 	}
 	tc->st = tc->resumed ? C12_WAIT_CCS : C12_WAIT_CERT;
@@ -589,6 +593,15 @@ static void server_flight(struct tls_conn *tc)
 		}
 	}
 	wb_free(&w);
+}
+
+static void kick(struct sim *s, void *obj)
+{
+	(void)s;
+	struct tls_conn *tc = obj;
+	enter(tc);
+	tls_rx_pump(tc);
+	leave(tc);
 }
 
 static void sign_done(struct sim *s, void *obj)
@@ -927,6 +940,7 @@ static struct tls_conn *conn_new(struct tcp_sock *ts, const struct tls_config *c
 	struct rng *r = rng_stream(tc->sim, name);
 	tc->seed = rng_u32(r) << 32 | rng_u32(r);
 	timer_init(tc->sim, &tc->t_sign, sign_done, tc);
+	timer_init(tc->sim, &tc->t_kick, kick, tc);
 	tls_world_link(tc->sim, tc);
 	tcp_set_callbacks(ts, &tls_tcp_cb, tc);
 	return tc;
@@ -959,11 +973,10 @@ struct tls_conn *tls_server(struct tcp_sock *ts, const struct tls_config *cfg, c
 	tc->st = S_WAIT_CH;
 	tc->port = tcp_local_port(ts);
 	tc->srv = tls_server_state(tc->sim, tc->nd->id, tc->port);
-	if (tcp_readable(ts)) {
-		enter(tc);
-		tls_rx_pump(tc);
-		leave(tc);
-	}
+	/* bytes already there are read from an event of their own, so no
+	 * callback runs before the caller has the connection */
+	if (tcp_readable(ts))
+		timer_arm(tc->sim, &tc->t_kick, tc->sim->now);
 	return tc;
 }
 
@@ -1074,6 +1087,7 @@ void tls_close(struct tls_conn *tc)
 	tc->app_closed = true;
 	tc->dead = true;
 	timer_cancel(&tc->t_sign);
+	timer_cancel(&tc->t_kick);
 	if (!tc->busy)
 		conn_free(tc);
 }
@@ -1086,6 +1100,7 @@ void tls_abort(struct tls_conn *tc)
 	tc->app_closed = true;
 	tc->dead = true;
 	timer_cancel(&tc->t_sign);
+	timer_cancel(&tc->t_kick);
 	if (!tc->busy)
 		conn_free(tc);
 }

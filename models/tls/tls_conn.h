@@ -82,6 +82,7 @@ struct tls_conn {
 	uint64_t early_rx_bytes;
 	bool client_ticket_ext;  /* 1.2: the client can take a ticket */
 	struct timer t_sign;
+	struct timer t_kick;     /* reads what arrived before tls_server */
 
 	/* plaintext waiting until it may be sent (handshake not done) */
 	struct txq pending;
