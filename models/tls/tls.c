@@ -123,6 +123,9 @@ void tls_report_error(struct tls_conn *tc, int err)
 	if (tc->app_closed)
 		return; /* it closed from the callback */
 	if (tc->ts) {
+		/* unread bytes would turn the close into a RST that drops the
+		 * alert (Linux tcp_close): they are discarded first */
+		tcp_recv(tc->ts, UINT64_MAX, NULL);
 		tcp_close(tc->ts);
 		tc->ts = NULL;
 	}
