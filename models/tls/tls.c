@@ -220,12 +220,15 @@ static void client_start(struct tls_conn *tc)
 {
 	struct tls_config *c = &tc->cfg;
 	tc->info.started = tc->sim->now;
+	/* sessions are kept per origin, name and port, as browsers and curl
+	 * key them */
+	uint16_t port = tcp_remote_port(tc->ts);
 	if (c->server_name[0])
-		snprintf(tc->cache_name, sizeof(tc->cache_name), "%s", c->server_name);
+		snprintf(tc->cache_name, sizeof(tc->cache_name), "%.249s:%u", c->server_name, port);
 	else {
 		uint32_t a = tcp_remote_addr(tc->ts);
-		snprintf(tc->cache_name, sizeof(tc->cache_name), "%u.%u.%u.%u", a >> 24, a >> 16 & 255,
-			 a >> 8 & 255, a & 255);
+		snprintf(tc->cache_name, sizeof(tc->cache_name), "%u.%u.%u.%u:%u", a >> 24, a >> 16 & 255,
+			 a >> 8 & 255, a & 255, port);
 	}
 	struct tls_session ss;
 	if (c->resume && tls_cache_get(tc->sim, tc->nd->id, tc->cache_name, tc->sim->now, false, &ss) &&

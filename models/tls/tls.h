@@ -20,7 +20,7 @@
  * encrypted: the model is about bytes and round trips.
  *
  * Sessions (TLS 1.2 session IDs and tickets, TLS 1.3 tickets) are cached per
- * client node and server name, in the simulation (sim_ext "tls"); a server's
+ * client node and server name and port, in the simulation (sim_ext "tls"); a server's
  * state (its TLS 1.2 session-ID cache, the anti-replay record of 0-RTT
  * tickets, its counters) is kept per server node and port. */
 #ifndef WL_TLS_H
@@ -181,9 +181,11 @@ struct tls_server_stats {
 };
 void tls_server_stats(struct node *nd, uint16_t port, struct tls_server_stats *out);
 
-/* Forget a client node's cached sessions (all server names if name is NULL). */
+/* Sessions are cached per origin: "name:port" (name: the SNI, or the
+ * server's dotted quad without SNI).  Forget a client node's cached
+ * sessions for a name (every port) or a "name:port" (NULL: all). */
 void tls_cache_flush(struct node *nd, const char *server_name);
-/* Whether the client node holds a usable session for that name. */
+/* Whether the client node holds a usable session for that name or name:port. */
 bool tls_cache_has(struct node *nd, const char *server_name, simtime_t now);
 
 #endif

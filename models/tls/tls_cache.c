@@ -177,19 +177,31 @@ bool tls_cache_get(struct sim *s, uint32_t node_id, const char *name, simtime_t 
 	return true;
 }
 
+/* "name" matches its entries on every port, "name:port" one */
+static bool name_matches(const char *key, const char *name)
+{
+	size_t n = strlen(name);
+	return strncmp(key, name, n) == 0 && (key[n] == 0 || (key[n] == ':' && !strchr(name, ':')));
+}
+
 void tls_cache_flush(struct node *nd, const char *server_name)
 {
 	struct tls_world *w = world(nd->net->sim);
 	for (size_t i = 0; i < w->nclients; i++)
 		if (w->clients[i]->node_id == nd->id &&
-		    (!server_name || strcmp(w->clients[i]->name, server_name) == 0))
+		    (!server_name || name_matches(w->clients[i]->name, server_name)))
 			w->clients[i]->n = 0;
 }
 
 bool tls_cache_has(struct node *nd, const char *server_name, simtime_t now)
 {
+	struct tls_world *w = world(nd->net->sim);
 	struct tls_session ss;
-	return tls_cache_get(nd->net->sim, nd->id, server_name, now, false, &ss);
+	for (size_t i = 0; i < w->nclients; i++)
+		if (w->clients[i]->node_id == nd->id && name_matches(w->clients[i]->name, server_name) &&
+		    tls_cache_get(nd->net->sim, nd->id, w->clients[i]->name, now, false, &ss))
+			return true;
+	return false;
 }
 
 struct tls_server_state *tls_server_state(struct sim *s, uint32_t node_id, uint16_t port)

@@ -3,10 +3,11 @@
  * tshark parses it and must find nothing malformed.  The key and signature
  * are random bytes of the right shape (an RSA-2048 modulus and exponent
  * 65537, or an uncompressed P-256 point; a 256-byte RSA signature or a DER
- * ECDSA-Sig-Value); the size is reached with one private extension (OID
- * 1.3.6.1.4.1.32473.1, the documentation enterprise number of RFC 5612)
- * holding padding, and the serial number's length (1 to 20 bytes) takes up
- * the odd bytes DER's length encoding leaves.  A chain is sent as one
+ * ECDSA-Sig-Value); the size is reached with the subject key identifier
+ * extension (RFC 5280 4.2.1.2, an OCTET STRING of any length, which tshark
+ * decodes without complaint) holding random bytes, and the serial number's
+ * length (1 to 20 bytes) takes up the odd bytes DER's length encoding
+ * leaves.  A chain is sent as one
  * certificate of the chain's size. */
 #include "tls_priv.h"
 
@@ -43,7 +44,7 @@ static const uint8_t OID_RSA[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0
 static const uint8_t OID_EC_PUB[] = { 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
 static const uint8_t OID_P256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 static const uint8_t OID_CN[] = { 0x06, 0x03, 0x55, 0x04, 0x03 };
-static const uint8_t OID_PAD[] = { 0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x81, 0xfd, 0x59, 0x01 };
+static const uint8_t OID_PAD[] = { 0x06, 0x03, 0x55, 0x1d, 0x0e }; /* subjectKeyIdentifier */
 static const char ISSUER[] = "wirelab test CA";
 static const char SUBJECT[] = "www.example.test";
 static const char NOT_BEFORE[] = "260101000000Z", NOT_AFTER[] = "270101000000Z";
@@ -69,7 +70,7 @@ static void sizes(struct cert_sizes *z, bool rsa, size_t serial, size_t pad)
 	z->subject = name_size(SUBJECT);
 	z->spki = rsa ? dsz(dsz(sizeof(OID_RSA) + 2) + dsz(1 + dsz(dsz(257) + 5)))
 		      : dsz(dsz(sizeof(OID_EC_PUB) + sizeof(OID_P256)) + dsz(1 + 65));
-	z->ext = dsz(sizeof(OID_PAD) + dsz(pad));
+	z->ext = dsz(sizeof(OID_PAD) + dsz(dsz(pad)));
 	z->extseq = dsz(z->ext);
 	z->exts = dsz(z->extseq);
 	z->tbs = dsz(z->version + z->serial + z->sigalg + z->issuer + z->validity + z->subject + z->spki +
@@ -187,9 +188,10 @@ int tls_cert_der(struct wbuf *w, enum tls_sign s, uint32_t total, uint64_t seed)
 	}
 	hdr(w, 0xa3, z.extseq);
 	hdr(w, 0x30, z.ext);
-	hdr(w, 0x30, sizeof(OID_PAD) + dsz(z.pad));
+	hdr(w, 0x30, sizeof(OID_PAD) + dsz(dsz(z.pad)));
 	wb_bytes(w, OID_PAD, sizeof(OID_PAD));
-	hdr(w, 0x04, z.pad);
+	hdr(w, 0x04, dsz(z.pad));
+	hdr(w, 0x04, z.pad); /* KeyIdentifier, RFC 5280 4.2.1.2 */
 	wb_random(w, z.pad, seed ^ 2);
 	sigalg(w, rsa);
 	if (rsa) {
