@@ -257,6 +257,7 @@ static void client_start(struct tls_conn *tc)
 	bool early = s13 && c->early_data && tc->sess.max_early_data > 0;
 	struct tls_ch_params p = {
 		.max_version = c->max_version,
+		.min_version = c->min_version,
 		.random = tc->random,
 		.sid = tc->sid,
 		.sid_len = tc->sid_len,

@@ -181,10 +181,11 @@ void tls_enc_client_hello(struct wbuf *w, const struct tls_ch_params *p)
 	wb_u8(w, p->sid_len);
 	wb_bytes(w, p->sid, p->sid_len);
 	size_t s = wb_begin(w, 2);
+	bool only13 = p->min_version >= TLS_V13; /* as openssl s_client -tls1_3 */
 	if (v13)
 		for (size_t i = 0; i < NELEM(suites_13); i++)
 			wb_u16(w, suites_13[i]);
-	for (size_t i = 0; i < NELEM(suites_12); i++)
+	for (size_t i = 0; i < NELEM(suites_12) && !only13; i++)
 		wb_u16(w, suites_12[i]);
 	wb_u16(w, SCSV_RENEGO);
 	wb_end(w, s, 2);
@@ -235,11 +236,13 @@ void tls_enc_client_hello(struct wbuf *w, const struct tls_ch_params *p)
 	if (v13) {
 		/* OpenSSL lists every version it could speak, down to TLS 1.0 */
 		e = ext_begin(w, TLS_EXT_SUPPORTED_VERSIONS);
-		wb_u8(w, 8);
+		wb_u8(w, only13 ? 2 : 8);
 		wb_u16(w, TLS_V13);
-		wb_u16(w, TLS_V12);
-		wb_u16(w, 0x0302);
-		wb_u16(w, 0x0301);
+		if (!only13) {
+			wb_u16(w, TLS_V12);
+			wb_u16(w, 0x0302);
+			wb_u16(w, 0x0301);
+		}
 		wb_end(w, e, 2);
 		e = ext_begin(w, TLS_EXT_PSK_KEY_EXCHANGE_MODES);
 		wb_u8(w, 1);

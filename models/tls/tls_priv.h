@@ -130,6 +130,7 @@ struct tls_client_hello {
 /* Encoder input: what the client offers. */
 struct tls_ch_params {
 	uint16_t max_version;
+	uint16_t min_version;               /* TLS_V13: a 1.3-only hello */
 	const uint8_t *random;              /* 32 */
 	const uint8_t *sid; uint8_t sid_len;
 	const char *sni;
