@@ -117,5 +117,11 @@ void tls_on_ccs(struct tls_conn *tc);
 void tls_on_alert(struct tls_conn *tc, uint8_t level, uint8_t desc);
 void tls_on_app_data(struct tls_conn *tc, const uint8_t *b, size_t n);
 void tls_report_error(struct tls_conn *tc, int err);
+bool tls_can_send_app(const struct tls_conn *tc);
+/* Takes up to n bytes off the front of q as app records (copied to copy). */
+uint64_t tls_drain(struct tls_conn *tc, struct txq *q, uint64_t n, struct txq *copy);
+void tls_client_start(struct tls_conn *tc);
+void tls_server_flight(struct tls_conn *tc);
+void tls_peer_done(struct tls_conn *tc);
 
 #endif
