@@ -7,8 +7,10 @@
  * extension (RFC 5280 4.2.1.2, an OCTET STRING of any length, which tshark
  * decodes without complaint) holding random bytes, and the serial number's
  * length (1 to 20 bytes) takes up the odd bytes DER's length encoding
- * leaves.  A chain is sent as one
- * certificate of the chain's size. */
+ * leaves (and, for ECDSA, the signature's integers of 32 or 33 bytes).
+ * tls_enc_certificate sends a chain as one certificate of the chain's
+ * size, or two when no single certificate has that size (a step of a DER
+ * length in the middle, or an RSA certificate too small to split). */
 #include "tls_priv.h"
 
 static size_t lenlen(size_t n)
@@ -50,6 +52,7 @@ static const char SUBJECT[] = "www.example.test";
 static const char NOT_BEFORE[] = "260101000000Z", NOT_AFTER[] = "270101000000Z";
 
 struct cert_sizes {
+	size_t sig_extra;  /* ECDSA: r and s of 32 or 33 bytes (0 to 2 extra) */
 	size_t version, serial, sigalg, issuer, validity, subject, spki, ext, extseq, exts, tbs, sig, cert;
 	size_t pad;
 };
@@ -59,9 +62,10 @@ static size_t name_size(const char *s)
 	return dsz(dsz(dsz(sizeof(OID_CN) + dsz(strlen(s)))));
 }
 
-static void sizes(struct cert_sizes *z, bool rsa, size_t serial, size_t pad)
+static void sizes(struct cert_sizes *z, bool rsa, size_t serial, size_t pad, size_t sig_extra)
 {
 	z->pad = pad;
+	z->sig_extra = rsa ? 0 : sig_extra;
 	z->version = 5;
 	z->serial = dsz(serial);
 	z->sigalg = rsa ? dsz(sizeof(OID_SHA256_RSA) + 2) : dsz(sizeof(OID_ECDSA_SHA256));
@@ -75,14 +79,14 @@ static void sizes(struct cert_sizes *z, bool rsa, size_t serial, size_t pad)
 	z->exts = dsz(z->extseq);
 	z->tbs = dsz(z->version + z->serial + z->sigalg + z->issuer + z->validity + z->subject + z->spki +
 		     z->exts);
-	z->sig = rsa ? dsz(1 + 256) : dsz(1 + 70);
+	z->sig = rsa ? dsz(1 + 256) : dsz(1 + dsz(68 + z->sig_extra));
 	z->cert = dsz(z->tbs + z->sigalg + z->sig);
 }
 
 uint32_t tls_cert_min(enum tls_sign s)
 {
 	struct cert_sizes z;
-	sizes(&z, s == TLS_SIGN_RSA2048, 1, 0);
+	sizes(&z, s == TLS_SIGN_RSA2048, 1, 0, 0);
 	return (uint32_t)z.cert;
 }
 
@@ -130,18 +134,22 @@ int tls_cert_der(struct wbuf *w, enum tls_sign s, uint32_t total, uint64_t seed)
 	bool rsa = s == TLS_SIGN_RSA2048;
 	struct cert_sizes z;
 	bool found = false;
-	for (size_t serial = 20; serial >= 1 && !found; serial--) {
-		sizes(&z, rsa, serial, 0);
-		if (z.cert > total)
-			continue;
-		size_t guess = total - z.cert;
-		for (size_t d = 0; d <= 12 && !found; d++) {
-			if (d > guess)
-				break;
-			sizes(&z, rsa, serial, guess - d);
-			found = z.cert == total;
+	/* the serial and the padding both sit inside the TBSCertificate, so a
+	 * step of its DER length skips a size they cannot reach; the ECDSA
+	 * signature's length, outside it, reaches that one */
+	for (size_t x = 0; x <= (rsa ? 0 : 2) && !found; x++)
+		for (size_t serial = 20; serial >= 1 && !found; serial--) {
+			sizes(&z, rsa, serial, 0, x);
+			if (z.cert > total)
+				continue;
+			size_t guess = total - z.cert;
+			for (size_t d = 0; d <= 40 && !found; d++) {
+				if (d > guess)
+					break;
+				sizes(&z, rsa, serial, guess - d, x);
+				found = z.cert == total;
+			}
 		}
-	}
 	if (!found)
 		return -1;
 	size_t serial = z.serial - 2;
@@ -199,11 +207,18 @@ int tls_cert_der(struct wbuf *w, enum tls_sign s, uint32_t total, uint64_t seed)
 		wb_u8(w, 0);
 		wb_random(w, 256, seed ^ 3);
 	} else {
-		hdr(w, 0x03, 1 + 70);
+		hdr(w, 0x03, 1 + dsz(68 + z.sig_extra));
 		wb_u8(w, 0);
-		hdr(w, 0x30, 68);
-		big_int(w, 32, seed ^ 3, false);
-		big_int(w, 32, seed ^ 4, false);
+		hdr(w, 0x30, 68 + z.sig_extra);
+		/* an integer of 33 bytes is a 0 then one with its top bit set */
+		if (z.sig_extra >= 1)
+			big_int(w, 33, seed ^ 3, true);
+		else
+			big_int(w, 32, seed ^ 3, false);
+		if (z.sig_extra == 2)
+			big_int(w, 33, seed ^ 4, true);
+		else
+			big_int(w, 32, seed ^ 4, false);
 	}
 	return 0;
 }

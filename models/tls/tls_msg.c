@@ -135,6 +135,21 @@ int tls_alpn_parse(const char *csv, struct tls_alpn_list *out)
 	return 0;
 }
 
+/* One CertificateEntry (RFC 8446 4.4.2) or ASN.1Cert (RFC 5246 7.4.2) */
+static bool cert_entry(struct wbuf *w, uint16_t version, enum tls_sign s, uint32_t n, uint64_t seed)
+{
+	size_t at = w->len;
+	size_t c = wb_begin(w, 3);
+	if (tls_cert_der(w, s, n, seed) < 0) {
+		w->len = at;
+		return false;
+	}
+	wb_end(w, c, 3);
+	if (version == TLS_V13)
+		wb_u16(w, 0); /* extensions */
+	return true;
+}
+
 void tls_enc_certificate(struct wbuf *w, uint16_t version, enum tls_sign s, uint32_t chain_bytes,
 			 uint64_t seed)
 {
@@ -142,13 +157,25 @@ void tls_enc_certificate(struct wbuf *w, uint16_t version, enum tls_sign s, uint
 	if (version == TLS_V13)
 		wb_u8(w, 0); /* certificate_request_context */
 	size_t l = wb_begin(w, 3);
-	/* the chain as one certificate of its whole size */
-	size_t c = wb_begin(w, 3);
-	if (tls_cert_der(w, s, chain_bytes, seed) < 0)
-		wb_random(w, chain_bytes, seed); /* too small to be a certificate */
-	wb_end(w, c, 3);
-	if (version == TLS_V13)
-		wb_u16(w, 0); /* CertificateEntry extensions */
+	/* the chain as one certificate of its whole size, or two */
+	if (!cert_entry(w, version, s, chain_bytes, seed)) {
+		uint32_t min = tls_cert_min(s);
+		bool ok = false;
+		for (uint32_t b = min; !ok && b < min + 64 && chain_bytes >= b + min; b++) {
+			size_t at = w->len;
+			ok = cert_entry(w, version, s, chain_bytes - b, seed) &&
+			     cert_entry(w, version, s, b, seed ^ 0x7f);
+			if (!ok)
+				w->len = at;
+		}
+		if (!ok) { /* too small for a certificate: opaque bytes */
+			size_t c = wb_begin(w, 3);
+			wb_random(w, chain_bytes, seed);
+			wb_end(w, c, 3);
+			if (version == TLS_V13)
+				wb_u16(w, 0);
+		}
+	}
 	wb_end(w, l, 3);
 	tls_hs_end(w, m);
 }
