@@ -54,3 +54,13 @@ diff c.want c.txt || fail "client record lengths differ from OpenSSL's"
 echo "ok: client records as OpenSSL 3 (1.2 CH 226, CKE/CCS/Fin 37,1,40; 1.3 CH 335; psk +95; early_data +4; EndOfEarlyData 21)"
 diff s.want s.txt || fail "server record lengths differ from OpenSSL's"
 echo "ok: server records as OpenSSL 3 (1.2 74,805,300,4 then 186,1,40; 1.3 122,1,32,825,281,69; tickets 82)"
+
+# deterministic: the same run again gives the same packets and results
+$WIRELAB run "$TOP/scenarios/tls_handshake.lua" -p sign=rsa -p cert_chain=795B --pcap p2 --quiet \
+	--out t2.db > out2.txt || fail run
+cmp -s p/client-eth0.pcap p2/client-eth0.pcap || fail "same seed, different packets"
+dump() { sqlite3 "$1" "update runs set wall_s = 0, started_at = '';" ".dump" | grep -v '^PRAGMA'; }
+dump t.db > d1.sql
+dump t2.db > d2.sql
+cmp -s d1.sql d2.sql || fail "same seed, different results"
+echo "ok: the same run twice: identical packets and results"
