@@ -504,6 +504,8 @@ static int l_server(lua_State *L)
 	s->tls.cert_chain_bytes = (uint32_t)chain;
 	s->tls.sign_time_ns = net_lua_get_span(L, 1, what, "sign_time", tls_sign_time_default(s->tls.sign));
 	s->tls.accept_early_data = host_get_bool(L, 1, what, "early_data", false);
+	if (s->tls.accept_early_data && s->tls.max_version < TLS_V13)
+		return host_error(L, "%s: early_data: 0-RTT needs version \"1.3\"", what);
 	s->tls.anti_replay = host_get_bool(L, 1, what, "anti_replay", true);
 	s->tls.max_early_data = (uint32_t)host_get_size_max(L, 1, what, "max_early_data", 16384, UINT32_MAX);
 	const char *res = host_get_str(L, 1, what, "resumption", "ticket");
@@ -574,6 +576,8 @@ static int l_client(lua_State *L)
 	snprintf(c->tls.server_name, sizeof(c->tls.server_name), "%s", sn);
 	c->tls.resume = host_get_bool(L, 1, what, "resume", true);
 	c->tls.early_data = host_get_bool(L, 1, what, "early_data", false);
+	if (c->tls.early_data && c->tls.max_version < TLS_V13)
+		return host_error(L, "%s: early_data: 0-RTT needs version \"1.3\"", what);
 	c->tls.replay_ticket = host_get_bool(L, 1, what, "replay", false);
 	c->request = (uint32_t)host_get_size_max(L, 1, what, "request", 200, UINT32_MAX);
 	if (c->request < 8)
@@ -660,10 +664,17 @@ static int cli_stop(lua_State *L)
 	return 0;
 }
 
+/* tls.flush_cache(node [, "name" or "name:port"]) */
 static int tls_cache_flush_l(lua_State *L)
 {
 	struct node *nd = net_lua_checknode(L, 1, "tls.flush_cache");
-	const char *name = luaL_optstring(L, 2, NULL);
+	const char *name = NULL;
+	if (!lua_isnoneornil(L, 2)) {
+		if (lua_type(L, 2) != LUA_TSTRING)
+			return host_error(L, "tls.flush_cache: name: expected a server name (\"www.example.test\" "
+					     "or \"www.example.test:443\"), got %s", luaL_typename(L, 2));
+		name = lua_tostring(L, 2);
+	}
 	tls_cache_flush(nd, name);
 	return 0;
 }

@@ -42,6 +42,10 @@ bad 'tls.client { node = a, server = b, start = "1s", at = "2s" }' 'tls.client: 
 bad 'run("2s") tls.client { node = a, server = b, start = "1s" }' 'tls.client: start: 1s is in the past (now is 2s)'
 bad 'tls.client { node = a, server = b, server_name = string.rep("x", 300) }' 'tls.client: server_name: expected a host name of at most 255 characters'
 bad 'tls.client { node = a, server = b, cc = "warp" }' 'tls.client: unknown congestion control'
+bad 'tls.server { node = b, version = "1.2", early_data = true }' 'tls.server: early_data: 0-RTT needs version "1.3"'
+bad 'tls.client { node = a, server = b, version = "1.2", early_data = true }' 'tls.client: early_data: 0-RTT needs version "1.3"'
+bad 'tls.flush_cache(a, 5)' 'tls.flush_cache: name: expected a server name'
+bad 'tls.flush_cache(5)' 'tls.flush_cache'
 bad 'local s = tls.server { node = b } s.stats()' 'stats: a method of a TLS server, to call with a colon'
 bad 'local c = tls.client { node = a, server = b } c.result(a)' 'result: a method of a TLS client, to call with a colon'
 

@@ -50,13 +50,13 @@ local function server(t)
 	t.response = t.response or "1KB"
 	return tls.server(t), port
 end
-local at = 1
+local start_s = 1
 local function client(tag, p, t)
 	t = t or {}
 	t.node, t.server, t.port, t.request = c, s, p, "200B"
-	t.start = string.format("%ds", at)
+	t.start = string.format("%ds", start_s)
 	t.on_done = keep(tag)
-	at = at + 1
+	start_s = start_s + 1
 	tls.client(t)
 end
 
@@ -88,6 +88,11 @@ client("1.3 sign resumed", psign)
 local _, palpn = server { version = "1.3", alpn = "h2,http/1.1" }
 client("alpn h1", palpn, { alpn = "http/1.1" })
 client("alpn h2", palpn, { alpn = "http/1.1,h2", server_name = "x" })
+start_s = 30
+client("1.3 before flush", p13)
+start_s = 32
+client("1.3 after flush", p13)
+at("31.5s", function() tls.flush_cache(c) end)
 run("40s")
 
 local lat = plain:stats().latency_min_ns / 1e9
@@ -123,4 +128,6 @@ near("1.3 sign resumed", "ttfb", 3 * R) -- no signature when resuming
 assert(got["alpn h1"].alpn == "http/1.1", "alpn: " .. tostring(got["alpn h1"].alpn))
 assert(got["alpn h2"].alpn == "h2", "alpn: the server's preference")
 assert(got["1.3 full"].alpn == "h2", "alpn default h2")
+assert(got["1.3 before flush"].resumed and not got["1.3 after flush"].resumed,
+	"tls.flush_cache: the next handshake is a full one")
 print("ok")
