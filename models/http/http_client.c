@@ -589,6 +589,7 @@ struct http_client *http_client_new(struct node *nd, const struct http_client_co
 	if (cl->cfg.max_pipeline_depth < 1)
 		cl->cfg.max_pipeline_depth = 1;
 	tcp_config_default(&cl->tcp);
+	cl->tcp.nagle = false; /* Chrome sets TCP_NODELAY on every socket (tcp_socket_posix.cc) */
 	struct http_sim *hs = http_sim_of(cli_sim(cl));
 	cl->sim_next = hs->clients;
 	hs->clients = cl;

@@ -606,6 +606,7 @@ struct http_server *http_server_new(struct node *nd, const struct http_server_co
 	s->rng = rng_stream(nd->net->sim, stream);
 	struct tcp_config tcfg;
 	tcp_config_default(&tcfg);
+	tcfg.nagle = false; /* nginx tcp_nodelay on (the default) */
 	s->lst = tcp_socket(nd, &tcfg, &srv_listen_cbs, s);
 	int rc = tcp_bind(s->lst, c.port);
 	if (rc < 0) {
