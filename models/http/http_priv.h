@@ -146,7 +146,7 @@ struct cli_origin {
 	uint16_t port;
 	uint32_t addr;
 	enum { DNS_NONE, DNS_RESOLVING, DNS_DONE, DNS_FAILED } dns;
-	simtime_t dns_start, dns_end;
+	simtime_t dns_start, dns_end, dns_expires;
 	char dns_err[128];
 	struct cli_req *pend_head, *pend_tail;
 	int npend;
