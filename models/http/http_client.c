@@ -258,8 +258,7 @@ static void h1_send(struct cli_conn *c, struct cli_req *r)
 		cli_req_finish(r, "request too long");
 		return;
 	}
-	xp_write(&c->x, head, (uint32_t)n);
-	xp_push(&c->x);
+	xp_write(&c->x, head, (uint32_t)n); /* pushed at the end of cli_dispatch */
 	r->req_bytes = n;
 	r->t_send_end = s->now;
 	r->next = NULL;
@@ -380,10 +379,16 @@ void cli_dispatch(struct cli_origin *o)
 		}
 		break;
 	}
-	if (p == HTTP_PROTO_H2)
-		for (struct cli_conn *c = o->conns; c; c = c->next)
-			if (c->h2 && !c->dead)
-				cli_h2_flush(c);
+	/* requests written at the same instant leave together, in one push
+	 * (as a browser's writes coalesce in the socket buffer) */
+	for (struct cli_conn *c = o->conns; c; c = c->next) {
+		if (c->dead)
+			continue;
+		if (c->h2)
+			cli_h2_flush(c);
+		else if (c->x.staged)
+			xp_push(&c->x);
+	}
 }
 
 /* ---- HTTP/1.x responses ---- */

@@ -56,7 +56,7 @@ struct srv_conn {
 	struct http_server *srv;
 	struct srv_conn *next, *prev;
 	struct http_xport x;
-	bool dead, h2, sniffed, closing, peer_closed;
+	bool dead, h2, sniffed, closing, peer_closed, in_input;
 	int64_t id;
 	uint8_t in[HTTP_IN_BUF];
 	uint32_t in_off, in_len;
