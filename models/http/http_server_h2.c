@@ -150,6 +150,17 @@ static int h2s_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t err
 	return 0;
 }
 
+/* A GOAWAY with an error is how nghttp2 answers a protocol error: counted
+ * as a bad request, as the 400s of HTTP/1.x */
+static int h2s_frame_send(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
+{
+	(void)ng;
+	struct srv_conn *c = user;
+	if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR)
+		c->srv->st.bad_requests++;
+	return 0;
+}
+
 int srv_h2_start(struct srv_conn *c)
 {
 	nghttp2_session_callbacks *cbs;
@@ -161,6 +172,7 @@ int srv_h2_start(struct srv_conn *c)
 	nghttp2_session_callbacks_set_on_header_callback(cbs, h2s_header);
 	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, h2s_frame_recv);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, h2s_stream_close);
+	nghttp2_session_callbacks_set_on_frame_send_callback(cbs, h2s_frame_send);
 	int rv = nghttp2_session_server_new(&c->ng, cbs, c);
 	nghttp2_session_callbacks_del(cbs);
 	if (rv)
@@ -209,7 +221,6 @@ void srv_h2_input(struct srv_conn *c)
 		}
 		ssize_t n = nghttp2_session_mem_recv(c->ng, c->in + c->in_off, c->in_len - c->in_off);
 		if (n < 0) {
-			c->srv->st.bad_requests++;
 			c->in_off = c->in_len = 0;
 			c->in_input = false;
 			nghttp2_session_terminate_session(c->ng, NGHTTP2_PROTOCOL_ERROR);
