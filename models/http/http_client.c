@@ -129,6 +129,8 @@ static void conn_free(struct sim *s, struct cli_conn *c)
 {
 	timer_destroy(s, &c->t_idle);
 	cli_h2_free(c);
+	if (c->p)
+		h1_free(c->p);
 	free(c->p);
 	free(c);
 }

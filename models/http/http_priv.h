@@ -12,7 +12,7 @@
 #include "http_xport.h"
 #include "sim/sim.h"
 
-#define HTTP_IN_BUF 16384
+#define HTTP_IN_BUF 8192
 
 /* per-simulation: ids unique in a run */
 struct http_sim {
@@ -70,6 +70,7 @@ struct srv_conn {
 	/* HTTP/2 */
 	nghttp2_session *ng;
 	int streams;                    /* requests open on it */
+	int ndeferred;                  /* streams waiting for send space */
 	bool h2_flushing;
 };
 

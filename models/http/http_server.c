@@ -235,6 +235,8 @@ static void conn_free(struct sim *sim, struct srv_conn *c)
 {
 	timer_destroy(sim, &c->t_idle);
 	srv_h2_free(c);
+	if (c->p)
+		h1_free(c->p);
 	free(c->p);
 	free(c);
 }

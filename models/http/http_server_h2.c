@@ -63,6 +63,8 @@ static ssize_t h2s_read(nghttp2_session *ng, int32_t stream_id, uint8_t *buf, si
 	struct srv_req *r = source->ptr;
 	uint64_t space = xp_space(&c->x);
 	if (r->body_left && space <= 9) {
+		if (!r->deferred)
+			c->ndeferred++;
 		r->deferred = true;
 		return NGHTTP2_ERR_DEFERRED;
 	}
@@ -139,6 +141,10 @@ static int h2s_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t err
 	c->streams--;
 	if (r->submitted && !r->body_left && !error_code)
 		c->srv->st.responses++;
+	if (r->deferred) {
+		r->deferred = false;
+		c->ndeferred--;
+	}
 	if (r->in_service || r->queued) {
 		r->cancelled = true; /* RST_STREAM while it waited: the worker drops it */
 		r->conn = NULL;
@@ -195,9 +201,10 @@ void srv_h2_flush(struct srv_conn *c)
 		return; /* inside srv_h2_input: its end flushes */
 	c->h2_flushing = true;
 	struct http_server *s = c->srv;
-	for (struct srv_req *r = s->reqs; r; r = r->rnext)
+	for (struct srv_req *r = s->reqs; r && c->ndeferred; r = r->rnext)
 		if (r->conn == c && r->deferred) {
 			r->deferred = false;
+			c->ndeferred--;
 			nghttp2_session_resume_data(c->ng, r->stream_id);
 		}
 	int rv = nghttp2_session_send(c->ng);
