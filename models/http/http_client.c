@@ -590,6 +590,11 @@ struct http_client *http_client_new(struct node *nd, const struct http_client_co
 		cl->cfg = *cfg;
 	else
 		http_client_config_default(&cl->cfg);
+	if (cl->cfg.tls)
+		cl->tls_cfg = *cl->cfg.tls;
+	else
+		tls_config_default(&cl->tls_cfg);
+	cl->cfg.tls = &cl->tls_cfg;
 	snprintf(cl->name, sizeof(cl->name), "%s", cl->cfg.name ? cl->cfg.name : nd->name);
 	cl->cfg.name = cl->name;
 	if (cl->cfg.max_conns_per_origin < 1)

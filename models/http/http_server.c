@@ -585,6 +585,10 @@ static void srv_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 	if (!s->cfg.h1 && !s->cfg.tls)
 		c->sniffed = c->h2 = true; /* h2c only: prior knowledge */
 	xp_accept(&c->x, child, s->cfg.tls, s->alpn, &srv_xcb, c);
+	if (c->x.gone) {
+		srv_conn_kill(c);
+		return;
+	}
 	if (c->x.tls) {
 		c->sniffed = false; /* waits for ALPN */
 		return;
@@ -608,13 +612,13 @@ struct http_server *http_server_new(struct node *nd, const struct http_server_co
 		snprintf(err, 128, "protocols: offer at least one of \"h2\", \"http/1.1\"");
 		return NULL;
 	}
-	if (c.tls && !xp_tls_available()) {
-		snprintf(err, 128, "tls: this build has no TLS model (models/tls)");
-		return NULL;
-	}
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	s->node = nd;
 	s->cfg = c;
+	if (c.tls) {
+		s->tls_cfg = *c.tls;
+		s->cfg.tls = &s->tls_cfg;
+	}
 	snprintf(s->mime, sizeof(s->mime), "%s", c.mime ? c.mime : "application/octet-stream");
 	snprintf(s->name, sizeof(s->name), "%s", c.name ? c.name : "");
 	if (!s->name[0])

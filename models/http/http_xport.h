@@ -53,8 +53,11 @@ struct http_xport {
 	const struct http_xport_cb *cb;
 	void *ctx;
 	bool up, gone;                  /* gone: closed by us; no more I/O */
+	bool server;
+	uint16_t tls_version;           /* 0x0303, 0x0304 once secured; 0 without TLS */
+	bool tls_resumed;
 	simtime_t t_start, t_tcp_up, t_up;
-	char alpn[24];                  /* negotiated ALPN ("" for none) */
+	char alpn[32];                  /* negotiated ALPN ("" for none) */
 	char errmsg[96];
 	/* staged output */
 	uint8_t *stage;                 /* real bytes not yet in a piece */
@@ -75,6 +78,10 @@ void xp_accept(struct http_xport *x, struct tcp_sock *child, const struct tls_co
 	       const char *const *alpn, const struct http_xport_cb *cb, void *ctx);
 /* Whether this build has a TLS transport (models/tls merged). */
 bool xp_tls_available(void);
+/* http_xport_tls.c: put TLS on x's socket (client: SNI and ALPN offered;
+ * server: ALPN accepted, in preference order).  0 or a negative error. */
+int xp_tls_client(struct http_xport *x, const struct tls_config *tls, const char *sni, const char *const *alpn);
+int xp_tls_server(struct http_xport *x, const struct tls_config *tls, const char *const *alpn);
 
 void xp_write(struct http_xport *x, const void *data, uint32_t len);
 void xp_write_zeros(struct http_xport *x, uint64_t len);
