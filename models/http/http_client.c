@@ -309,8 +309,10 @@ static void conn_open(struct cli_origin *o)
 	static const char *const alpn_h2[] = { "h2", "http/1.1", NULL };
 	static const char *const alpn_h1[] = { "http/1.1", NULL };
 	const char *const *alpn = p == HTTP_PROTO_H2 || p == HTTP_PROTO_AUTO ? alpn_h2 : alpn_h1;
+	/* 0-RTT needs the protocol before the handshake: only when it is fixed */
+	const char *early = p == HTTP_PROTO_H2 ? "h2" : p == HTTP_PROTO_AUTO ? NULL : "http/1.1";
 	int rc = xp_connect(&c->x, cl->node, &cl->tcp, o->addr, o->port, o->https ? cl->cfg.tls : NULL,
-			    o->host, alpn, &cli_xcb, c);
+			    o->host, alpn, early, &cli_xcb, c);
 	if (rc < 0) {
 		snprintf(c->x.errmsg, sizeof(c->x.errmsg), "connect: %s", tcp_strerror(rc));
 		/* the request that wanted this connection fails with it */

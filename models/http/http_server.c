@@ -584,15 +584,15 @@ static void srv_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 		c->sniffed = true;
 	if (!s->cfg.h1 && !s->cfg.tls)
 		c->sniffed = c->h2 = true; /* h2c only: prior knowledge */
+	if (s->cfg.tls)
+		c->sniffed = false; /* ALPN decides, in sc_up */
 	xp_accept(&c->x, child, s->cfg.tls, s->alpn, &srv_xcb, c);
-	if (c->x.gone) {
+	if (c->x.gone && !c->dead) {
 		srv_conn_kill(c);
 		return;
 	}
-	if (c->x.tls) {
-		c->sniffed = false; /* waits for ALPN */
+	if (s->cfg.tls)
 		return;
-	}
 	srv_idle_arm(c); /* nginx: client_header_timeout; the keep-alive one will do */
 	sc_readable(&c->x, c);
 }

@@ -14,6 +14,16 @@
 
 static struct tls_conn *tc_of(const struct http_xport *x) { return x->tls; }
 
+/* tls_server may call back before it returns (bytes already queued): the
+ * callbacks learn the connection from their argument */
+static struct http_xport *xs_of(struct tls_conn *tc, void *ctx)
+{
+	struct http_xport *x = ctx;
+	if (!x->tls && !x->gone)
+		x->tls = tc;
+	return x;
+}
+
 static int64_t tls_ops_send(struct http_xport *x, uint64_t len, struct pbuf *data, uint32_t off, bool more)
 {
 	(void)more;
@@ -34,16 +44,24 @@ static struct sim *xsim(const struct http_xport *x) { return tcp_node(x->ts)->ne
 
 static void xs_done(struct tls_conn *tc, const struct tls_hs_info *hi, void *ctx)
 {
-	(void)tc;
-	struct http_xport *x = ctx;
+	struct http_xport *x = xs_of(tc, ctx);
 	if (x->gone)
 		return;
-	snprintf(x->alpn, sizeof(x->alpn), "%s", hi->alpn);
-	if (!x->server)
-		x->t_tcp_up = hi->started;
-	x->t_up = xsim(x)->now;
 	x->tls_version = hi->version;
 	x->tls_resumed = hi->resumed;
+	if (!x->server)
+		x->t_tcp_up = hi->started;
+	if (x->up) {
+		/* up early (0-RTT): the handshake must agree on the protocol */
+		if (strcmp(x->alpn, hi->alpn) != 0 && x->cb->error) {
+			snprintf(x->errmsg, sizeof(x->errmsg), "tls: ALPN '%.31s' after 0-RTT data as '%.31s'", hi->alpn,
+				 x->alpn);
+			x->cb->error(x, x->errmsg, x->ctx);
+		}
+		return;
+	}
+	snprintf(x->alpn, sizeof(x->alpn), "%s", hi->alpn);
+	x->t_up = xsim(x)->now;
 	x->up = true;
 	if (x->cb->up)
 		x->cb->up(x, x->ctx);
@@ -51,24 +69,35 @@ static void xs_done(struct tls_conn *tc, const struct tls_hs_info *hi, void *ctx
 
 static void xs_readable(struct tls_conn *tc, void *ctx)
 {
-	(void)tc;
-	struct http_xport *x = ctx;
-	if (!x->gone && x->up && x->cb->readable)
+	struct http_xport *x = xs_of(tc, ctx);
+	if (x->gone)
+		return;
+	if (!x->up && x->server) {
+		/* 0-RTT data before the client's Finished: the protocol is the
+		 * one ALPN chose from the ClientHello */
+		const struct tls_hs_info *hi = tls_info(tc);
+		if (!hi->early_accepted)
+			return;
+		snprintf(x->alpn, sizeof(x->alpn), "%s", hi->alpn);
+		x->up = true;
+		if (x->cb->up)
+			x->cb->up(x, x->ctx);
+		return; /* up reads what is there */
+	}
+	if (x->up && x->cb->readable)
 		x->cb->readable(x, x->ctx);
 }
 
 static void xs_writable(struct tls_conn *tc, void *ctx)
 {
-	(void)tc;
-	struct http_xport *x = ctx;
+	struct http_xport *x = xs_of(tc, ctx);
 	if (!x->gone && x->up && x->cb->writable)
 		x->cb->writable(x, x->ctx);
 }
 
 static void xs_peer_closed(struct tls_conn *tc, void *ctx)
 {
-	(void)tc;
-	struct http_xport *x = ctx;
+	struct http_xport *x = xs_of(tc, ctx);
 	if (x->gone)
 		return;
 	if (!x->up) {
@@ -82,8 +111,7 @@ static void xs_peer_closed(struct tls_conn *tc, void *ctx)
 
 static void xs_error(struct tls_conn *tc, int err, void *ctx)
 {
-	(void)tc;
-	struct http_xport *x = ctx;
+	struct http_xport *x = xs_of(tc, ctx);
 	if (x->gone)
 		return;
 	if (TLS_IS_ALERT(err))
@@ -97,8 +125,7 @@ static void xs_error(struct tls_conn *tc, int err, void *ctx)
 
 static void xs_closed(struct tls_conn *tc, void *ctx)
 {
-	(void)tc;
-	struct http_xport *x = ctx;
+	struct http_xport *x = xs_of(tc, ctx);
 	if (!x->gone && x->cb->error)
 		x->cb->error(x, x->up ? "closed" : "tls: closed during the handshake", x->ctx);
 }
@@ -117,12 +144,19 @@ static void set_alpn(struct tls_config *c, const char *const *alpn)
 	}
 }
 
-int xp_tls_client(struct http_xport *x, const struct tls_config *tls, const char *sni, const char *const *alpn)
+int xp_tls_client(struct http_xport *x, const struct tls_config *tls, const char *sni, const char *const *alpn,
+		  const char *early_alpn)
 {
 	struct tls_config c = *tls;
 	if (!c.server_name[0] && sni)
 		snprintf(c.server_name, sizeof(c.server_name), "%s", sni);
 	set_alpn(&c, alpn);
+	struct node *nd = tcp_node(x->ts);
+	if (early_alpn && c.early_data && c.resume && c.max_version == TLS_V13 &&
+	    tls_cache_has(nd, c.server_name, nd->net->sim->now)) {
+		x->early = true;
+		snprintf(x->early_alpn, sizeof(x->early_alpn), "%s", early_alpn);
+	}
 	struct tls_conn *tc = tls_client(x->ts, &c, &xs_cbs, x);
 	if (!tc)
 		return -TCP_EINVAL;
@@ -136,13 +170,15 @@ int xp_tls_server(struct http_xport *x, const struct tls_config *tls, const char
 {
 	struct tls_config c = *tls;
 	set_alpn(&c, alpn);
-	struct tls_conn *tc = tls_server(x->ts, &c, &xs_cbs, x);
-	if (!tc)
-		return -TCP_EINVAL;
-	x->tls = tc;
 	x->ops = &xp_tls_ops;
 	x->server = true;
 	x->up = false;
+	struct tls_conn *tc = tls_server(x->ts, &c, &xs_cbs, x); /* may call back at once */
+	if (!tc) {
+		x->ops = NULL;
+		return -TCP_EINVAL;
+	}
+	x->tls = tc;
 	return 0;
 }
 
