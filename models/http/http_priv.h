@@ -155,6 +155,7 @@ struct cli_origin {
 	int npend;
 	struct cli_conn *conns;
 	int nconns, nconnecting;
+	bool proto_known, is_h2;        /* a connection has come up and said which */
 };
 
 struct cli_conn {
