@@ -25,6 +25,7 @@
 
 extern const struct host_module queue_module, net_module, tcp_module, udp_module, apps_module;
 extern const struct host_module dns_module;
+extern const struct host_module http_module;
 extern const struct host_module dns_res_module;
 extern const struct host_module tls_module;
 
@@ -38,6 +39,8 @@ static const struct host_module *const modules[] = {
 	&dns_module,
 	&dns_res_module, /* after "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&tls_module,
+	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
+	&http_module,
 };
 
 static const char usage[] =
