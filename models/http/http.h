@@ -98,8 +98,12 @@ typedef void (*http_done_fn)(void *ctx, const struct http_result *r);
 
 /* A client on node nd; cfg NULL for the defaults (copied). */
 struct http_client *http_client_new(struct node *nd, const struct http_client_config *cfg);
+/* TCP options for the client's connections (default tcp_config_default). */
+struct tcp_config;
+void http_client_set_tcp(struct http_client *c, const struct tcp_config *tcp);
 /* Closes every connection; requests in flight complete with error
- * "cancelled" (their callbacks run before this returns). */
+ * "cancelled" (their callbacks run before this returns).  The memory goes
+ * with the simulation. */
 void http_client_free(struct http_client *c);
 
 /* GET url ("http://host[:port]/path" or "https://..."); host a name

@@ -1,0 +1,760 @@
+/* The HTTP client: connection pools per origin (scheme, host, port), the
+ * protocol choice, and the HTTP/1.x side of each connection (HTTP/1.0 a
+ * connection per request, RFC 1945; HTTP/1.1 persistent connections with
+ * one request at a time or pipelined, RFC 9112 §9.3).  HTTP/2 connections
+ * are in http_client_h2.c.
+ *
+ * Requests wait in their origin's queue until a connection can take them:
+ * an idle HTTP/1.1 connection, a pipelined one with room, the origin's
+ * HTTP/2 connection; else a new connection is opened while the origin has
+ * fewer than max_conns_per_origin (6, as Chrome and Firefox).  A request
+ * sent on a reused connection that closes before any response byte is
+ * sent again once (as Chromium's HttpNetworkTransaction does).  Every
+ * request ends in cli_req_finish: the HAR phases, one http_requests row,
+ * the done callback. */
+#include "http_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/db.h"
+#include "sim/packet.h"
+#include "sim/record.h"
+#include "sim/util.h"
+
+struct sim *cli_sim(const struct http_client *c) { return c->node->net->sim; }
+
+static const char *const proto_names[] = {
+	[HTTP_PROTO_AUTO] = "auto", [HTTP_PROTO_1_0] = "http/1.0", [HTTP_PROTO_1_1] = "http/1.1",
+	[HTTP_PROTO_1_1_PIPELINED] = "http/1.1-pipelined", [HTTP_PROTO_H2] = "h2",
+};
+
+int http_proto_parse(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(proto_names) / sizeof(proto_names[0])); i++)
+		if (strcmp(name, proto_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *http_proto_name(enum http_proto p)
+{
+	return (unsigned)p < sizeof(proto_names) / sizeof(proto_names[0]) ? proto_names[p] : "?";
+}
+
+const char *http_proto_names(void)
+{
+	return "\"http/1.0\", \"http/1.1\", \"http/1.1-pipelined\", \"h2\", \"auto\"";
+}
+
+void http_client_config_default(struct http_client_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->proto = HTTP_PROTO_1_1;
+	c->max_conns_per_origin = 6;    /* Chrome; Firefox network.http.max-persistent-connections-per-server */
+	c->max_pipeline_depth = 32;     /* Firefox network.http.pipelining.maxrequests */
+	c->keepalive = true;
+	c->idle_timeout = SIM_S(300);   /* Chrome: used idle sockets kept 5 minutes */
+}
+
+/* ---- finishing a request ---- */
+
+static int64_t span(simtime_t a, simtime_t b) { return a >= 0 && b >= a ? b - a : 0; }
+
+void cli_req_finish(struct cli_req *r, const char *error)
+{
+	if (r->finished)
+		return;
+	r->finished = true;
+	struct http_client *cl = r->cl;
+	struct sim *s = cli_sim(cl);
+	r->t_end = s->now;
+	struct http_result res = {
+		.req_id = r->id, .page_id = r->page_id, .url = r->url, .status = error ? 0 : r->status,
+		.proto = r->conn ? r->conn->proto : (cl->cfg.proto == HTTP_PROTO_AUTO ? HTTP_PROTO_1_1 : cl->cfg.proto),
+		.conn_id = r->conn ? r->conn->id : -1, .stream_id = r->conn && r->conn->h2 ? r->stream_id : -1,
+		.server_addr = r->o->addr, .server_port = r->o->port, .req_bytes = r->req_bytes,
+		.resp_bytes = r->resp_bytes, .body_bytes = r->body_bytes, .mime = r->mime[0] ? r->mime : NULL,
+		.error = error, .reused = r->reused, .started = r->t_start,
+		.dns = r->dns_ns, .connect = r->connect_ns, .ssl = r->ssl_ns,
+		.first_byte = r->got_bytes ? r->t_first : -1, .finished = r->t_end,
+	};
+	if (error && r->status && !r->error)
+		res.status = r->status;
+	/* HAR 1.2: blocked + dns + connect + send + wait + receive = time (ssl
+	 * is inside connect); phases not reached are -1 (send, wait, receive
+	 * stay 0 when the request was never written) */
+	simtime_t send_start = r->t_send_start >= 0 ? r->t_send_start : r->t_end;
+	int64_t pre = span(r->t_start, send_start);
+	int64_t used = (res.dns > 0 ? res.dns : 0) + (res.connect > 0 ? res.connect : 0);
+	res.blocked = pre > used ? pre - used : 0;
+	if (r->t_send_start >= 0) {
+		simtime_t send_end = r->t_send_end >= 0 ? r->t_send_end : r->t_end;
+		res.send = span(r->t_send_start, send_end);
+		simtime_t first = r->got_bytes ? r->t_first : r->t_end;
+		res.wait = span(send_end, first);
+		res.receive = r->got_bytes ? span(r->t_first, r->t_end) : 0;
+	}
+	if (s->db) {
+		char ip[16];
+		struct db_http_request row = {
+			.req_id = r->id, .page_id = r->page_id, .client = cl->name, .url = r->url, .method = "GET",
+			.status = res.status, .proto = http_proto_name(res.proto == HTTP_PROTO_1_1_PIPELINED ? HTTP_PROTO_1_1 : res.proto),
+			.conn_id = res.conn_id, .stream_id = res.stream_id,
+			.server_ip = r->o->addr ? ipv4_fmt(ip, r->o->addr) : NULL, .started_ns = r->t_start,
+			.blocked_ns = res.blocked, .dns_ns = res.dns, .connect_ns = res.connect, .ssl_ns = res.ssl,
+			.send_ns = res.send, .wait_ns = res.wait, .receive_ns = res.receive,
+			.req_bytes = r->req_bytes, .resp_bytes = r->resp_bytes, .mime = res.mime, .error = error,
+		};
+		db_http_request(s->db, s->run_id, &row);
+	}
+	/* unlink before the callback: it may issue requests or free the client */
+	if (r->aprev)
+		r->aprev->anext = r->anext;
+	else
+		cl->all = r->anext;
+	if (r->anext)
+		r->anext->aprev = r->aprev;
+	if (r->done)
+		r->done(r->ctx, &res);
+	free(r->url);
+	free(r);
+}
+
+/* ---- connections ---- */
+
+static void conn_free(struct sim *s, struct cli_conn *c)
+{
+	timer_destroy(s, &c->t_idle);
+	cli_h2_free(c);
+	free(c->p);
+	free(c);
+}
+
+static void conn_free_ev(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct cli_conn *c = obj;
+	struct http_client *cl = c->cl;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		cl->dead = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	conn_free(s, c);
+}
+
+/* Requests the connection still carried: those with no response byte yet
+ * go back to the origin's queue once (a reused connection the server had
+ * just closed), the others fail with why. */
+static void conn_drain(struct cli_conn *c, const char *why)
+{
+	struct cli_origin *o = c->o;
+	struct cli_req *back = NULL, **tail = &back;
+	for (struct cli_req *r = c->fl_head, *n; r; r = n) {
+		n = r->next;
+		r->next = NULL;
+		if (!r->got_bytes && r->retries < 1 && !c->cl->freeing && r->reused) {
+			r->retries++;
+			r->conn = NULL;
+			r->t_send_start = r->t_send_end = -1;
+			r->req_bytes = 0;
+			*tail = r;
+			tail = &r->next;
+		} else {
+			cli_req_finish(r, why);
+		}
+	}
+	c->fl_head = c->fl_tail = NULL;
+	c->nfl = 0;
+	if (back) {
+		*tail = o->pend_head;
+		o->pend_head = back;
+		o->pend_tail = NULL;
+		o->npend = 0;
+		for (struct cli_req *r = o->pend_head; r; r = r->next) {
+			o->npend++;
+			o->pend_tail = r;
+		}
+	}
+}
+
+void cli_conn_kill(struct cli_conn *c, const char *why)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	struct cli_origin *o = c->o;
+	struct http_client *cl = c->cl;
+	xp_close(&c->x);
+	timer_cancel(&c->t_idle);
+	if (!c->up)
+		o->nconnecting--;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		o->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	o->nconns--;
+	cl->open_conns--;
+	c->prev = NULL;
+	c->next = cl->dead;
+	if (cl->dead)
+		cl->dead->prev = c;
+	cl->dead = c;
+	sim_after(cli_sim(cl), 0, conn_free_ev, c, 0);
+	conn_drain(c, why);
+	if (!cl->freeing)
+		cli_dispatch(o);
+}
+
+static void idle_fire(struct sim *s, void *obj)
+{
+	(void)s;
+	struct cli_conn *c = obj;
+	if (!c->dead && !c->nfl)
+		cli_conn_kill(c, "closed");
+}
+
+void cli_idle_arm(struct cli_conn *c)
+{
+	if (!c->dead && c->cl->cfg.idle_timeout > 0)
+		timer_arm(cli_sim(c->cl), &c->t_idle, cli_sim(c->cl)->now + c->cl->cfg.idle_timeout);
+}
+
+/* HAR connect and ssl for a request sent on a connection that just came
+ * up: the part of the connection's set-up it waited through. */
+static void take_connect_phases(struct cli_conn *c, struct cli_req *r)
+{
+	simtime_t now = cli_sim(c->cl)->now;
+	if (c->x.t_up != now || r->connect_ns >= 0)
+		return;
+	simtime_t from = r->t_ready > c->x.t_start ? r->t_ready : c->x.t_start;
+	r->connect_ns = span(from, c->x.t_up);
+	if (c->x.tls) {
+		simtime_t sfrom = r->t_ready > c->x.t_tcp_up ? r->t_ready : c->x.t_tcp_up;
+		r->ssl_ns = span(sfrom, c->x.t_up);
+	}
+}
+
+/* Writes an HTTP/1.x request on c. */
+static void h1_send(struct cli_conn *c, struct cli_req *r)
+{
+	struct sim *s = cli_sim(c->cl);
+	r->conn = c;
+	r->reused = c->used;
+	c->used = true;
+	take_connect_phases(c, r);
+	r->t_send_start = s->now;
+	char head[1600];
+	bool v10 = c->proto == HTTP_PROTO_1_0;
+	int n = h1_write_request(head, sizeof(head), "GET", r->path, r->o->authority, v10 ? 0 : 1, false,
+				 !v10 && !c->cl->cfg.keepalive);
+	if (n < 0) {
+		cli_req_finish(r, "request too long");
+		return;
+	}
+	xp_write(&c->x, head, (uint32_t)n);
+	xp_push(&c->x);
+	r->req_bytes = n;
+	r->t_send_end = s->now;
+	r->next = NULL;
+	if (c->fl_tail)
+		c->fl_tail->next = r;
+	else
+		c->fl_head = r;
+	c->fl_tail = r;
+	c->nfl++;
+	timer_cancel(&c->t_idle);
+}
+
+static struct cli_req *pend_pop(struct cli_origin *o)
+{
+	struct cli_req *r = o->pend_head;
+	if (!r)
+		return NULL;
+	o->pend_head = r->next;
+	if (!o->pend_head)
+		o->pend_tail = NULL;
+	o->npend--;
+	r->next = NULL;
+	return r;
+}
+
+static const struct http_xport_cb cli_xcb;
+
+static void conn_open(struct cli_origin *o)
+{
+	struct http_client *cl = o->cl;
+	struct cli_conn *c = xcalloc(1, sizeof(*c));
+	c->o = o;
+	c->cl = cl;
+	c->id = http_sim_of(cli_sim(cl))->next_conn_id++;
+	enum http_proto p = cl->cfg.proto;
+	c->proto = p == HTTP_PROTO_AUTO ? HTTP_PROTO_1_1 : p;
+	timer_init(cli_sim(cl), &c->t_idle, idle_fire, c);
+	c->next = o->conns;
+	if (o->conns)
+		o->conns->prev = c;
+	o->conns = c;
+	o->nconns++;
+	o->nconnecting++;
+	cl->open_conns++;
+	cl->conns_opened++;
+	static const char *const alpn_h2[] = { "h2", "http/1.1", NULL };
+	static const char *const alpn_h1[] = { "http/1.1", NULL };
+	const char *const *alpn = p == HTTP_PROTO_H2 || p == HTTP_PROTO_AUTO ? alpn_h2 : alpn_h1;
+	int rc = xp_connect(&c->x, cl->node, &cl->tcp, o->addr, o->port, o->https ? cl->cfg.tls : NULL,
+			    o->host, alpn, &cli_xcb, c);
+	if (rc < 0) {
+		snprintf(c->x.errmsg, sizeof(c->x.errmsg), "connect: %s", tcp_strerror(rc));
+		/* the request that wanted this connection fails with it */
+		struct cli_req *r = pend_pop(o);
+		c->dead = true; /* xp_connect closed the socket */
+		o->nconnecting--;
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			o->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		o->nconns--;
+		cl->open_conns--;
+		conn_free(cli_sim(cl), c);
+		if (r) {
+			snprintf(r->errbuf, sizeof(r->errbuf), "connect: %s", tcp_strerror(rc));
+			cli_req_finish(r, r->errbuf);
+		}
+	}
+}
+
+/* Hands queued requests to connections that can take them, opening new
+ * ones within the origin's limit. */
+void cli_dispatch(struct cli_origin *o)
+{
+	struct http_client *cl = o->cl;
+	if (o->dns != DNS_DONE || cl->freeing)
+		return;
+	enum http_proto p = cl->cfg.proto;
+	while (o->pend_head) {
+		struct cli_conn *best = NULL;
+		for (struct cli_conn *c = o->conns; c; c = c->next) {
+			if (c->dead || !c->up || c->closing)
+				continue;
+			if (c->h2) {
+				if (cli_h2_can_take(c)) {
+					best = c;
+					break;
+				}
+				continue;
+			}
+			if (c->proto == HTTP_PROTO_1_0 && c->used)
+				continue;
+			int room = c->proto == HTTP_PROTO_1_1_PIPELINED ? cl->cfg.max_pipeline_depth : 1;
+			if (c->nfl < room && (!best || c->nfl < best->nfl))
+				best = c;
+		}
+		if (best) {
+			struct cli_req *r = pend_pop(o);
+			if (best->h2)
+				cli_h2_submit(best, r);
+			else
+				h1_send(best, r);
+			continue;
+		}
+		/* nothing can take it now: open connections, one per waiting
+		 * request (one in all for h2), within the limit */
+		bool h2_pending = p == HTTP_PROTO_H2 && o->nconns > 0;
+		if (!h2_pending && o->nconnecting < o->npend && o->nconns < cl->cfg.max_conns_per_origin) {
+			int before = o->npend;
+			conn_open(o);
+			if (o->npend < before)
+				continue; /* the connect failed at once and took a request with it */
+			if (p == HTTP_PROTO_H2)
+				break;
+			continue;
+		}
+		break;
+	}
+	if (p == HTTP_PROTO_H2)
+		for (struct cli_conn *c = o->conns; c; c = c->next)
+			if (c->h2 && !c->dead)
+				cli_h2_flush(c);
+}
+
+/* ---- HTTP/1.x responses ---- */
+
+static void h1_response_done(struct cli_conn *c)
+{
+	struct cli_req *r = c->fl_head;
+	c->fl_head = r->next;
+	if (!c->fl_head)
+		c->fl_tail = NULL;
+	c->nfl--;
+	r->next = NULL;
+	bool close = c->proto == HTTP_PROTO_1_0 || c->p->conn_close ||
+		     (c->p->version_minor == 0 && !c->p->conn_keepalive) || !c->cl->cfg.keepalive;
+	h1_reset(c->p);
+	cli_req_finish(r, NULL);
+	if (c->dead)
+		return;
+	if (close) {
+		c->closing = true;
+		if (!c->nfl) {
+			cli_conn_kill(c, "closed");
+			return;
+		}
+	}
+	if (!c->nfl)
+		cli_idle_arm(c);
+	cli_dispatch(c->o);
+}
+
+static void h1_input(struct cli_conn *c)
+{
+	struct sim *s = cli_sim(c->cl);
+	while (!c->dead) {
+		struct cli_req *r = c->fl_head;
+		if (c->in_off == c->in_len) {
+			uint64_t body = h1_body_left(c->p);
+			if (body && r) {
+				uint64_t n = xp_recv(&c->x, body, NULL);
+				if (!n)
+					break;
+				r->resp_bytes += (int64_t)n;
+				r->body_bytes += (int64_t)n;
+				if (h1_body_skip(c->p, n) == H1_DONE)
+					h1_response_done(c);
+				continue;
+			}
+			c->in_off = 0;
+			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
+			if (!c->in_len)
+				break;
+		}
+		if (!r) {
+			cli_conn_kill(c, "protocol: response with no request"); /* RFC 9112 §9.3 */
+			return;
+		}
+		if (!r->got_bytes) {
+			r->got_bytes = true;
+			r->t_first = s->now;
+		}
+		size_t used;
+		uint64_t body_before = c->p->body_bytes;
+		enum h1_status st = h1_feed(c->p, c->in + c->in_off, c->in_len - c->in_off, &used);
+		c->in_off += (uint32_t)used;
+		r->resp_bytes += (int64_t)used;
+		r->body_bytes += (int64_t)(c->p->body_bytes - body_before);
+		if (st == H1_ERROR) {
+			snprintf(r->errbuf, sizeof(r->errbuf), "protocol: %s", c->p->error);
+			r->error = r->errbuf;
+			/* fail the head request, then the connection */
+			c->fl_head = r->next;
+			if (!c->fl_head)
+				c->fl_tail = NULL;
+			c->nfl--;
+			cli_req_finish(r, r->errbuf);
+			cli_conn_kill(c, "protocol: connection closed after a bad response");
+			return;
+		}
+		if (st == H1_HEADERS) {
+			r->status = c->p->status;
+			snprintf(r->mime, sizeof(r->mime), "%s", c->p->content_type);
+			if (c->p->state == H1S_DONE)
+				h1_response_done(c);
+		} else if (st == H1_DONE) {
+			h1_response_done(c);
+		}
+	}
+}
+
+/* ---- transport callbacks ---- */
+
+static void cc_up(struct http_xport *x, void *ctx)
+{
+	struct cli_conn *c = ctx;
+	if (c->dead)
+		return;
+	c->up = true;
+	c->o->nconnecting--;
+	bool h2 = c->cl->cfg.proto == HTTP_PROTO_H2 || (x->tls && strcmp(x->alpn, "h2") == 0);
+	if (x->tls && c->cl->cfg.proto == HTTP_PROTO_H2 && strcmp(x->alpn, "h2") != 0)
+		h2 = false; /* the server did not pick h2: HTTP/1.1 (as browsers) */
+	if (h2) {
+		c->h2 = true;
+		c->proto = HTTP_PROTO_H2;
+		if (cli_h2_start(c) < 0) {
+			cli_conn_kill(c, "h2: cannot start a session");
+			return;
+		}
+	} else {
+		if (c->proto == HTTP_PROTO_H2 || c->proto == HTTP_PROTO_AUTO)
+			c->proto = HTTP_PROTO_1_1;
+		c->p = xmalloc(sizeof(*c->p));
+		h1_init(c->p, H1_RESPONSE);
+	}
+	cli_dispatch(c->o);
+	if (!c->dead && !c->nfl)
+		cli_idle_arm(c);
+}
+
+static void cc_readable(struct http_xport *x, void *ctx)
+{
+	(void)x;
+	struct cli_conn *c = ctx;
+	if (c->dead || !c->up)
+		return;
+	if (c->h2)
+		cli_h2_input(c);
+	else
+		h1_input(c);
+}
+
+static void cc_writable(struct http_xport *x, void *ctx)
+{
+	(void)x;
+	struct cli_conn *c = ctx;
+	if (!c->dead && c->h2)
+		cli_h2_flush(c);
+}
+
+static void cc_peer_closed(struct http_xport *x, void *ctx)
+{
+	(void)x;
+	struct cli_conn *c = ctx;
+	if (c->dead)
+		return;
+	if (!c->h2 && c->p && c->fl_head) {
+		h1_input(c);
+		if (c->dead)
+			return;
+		if (c->fl_head && h1_eof(c->p) == H1_DONE) {
+			h1_response_done(c); /* a response delimited by the close */
+			if (c->dead)
+				return;
+		}
+		if (c->fl_head && c->fl_head->got_bytes) {
+			struct cli_req *r = c->fl_head;
+			c->fl_head = r->next;
+			if (!c->fl_head)
+				c->fl_tail = NULL;
+			c->nfl--;
+			cli_req_finish(r, "protocol: connection closed in the middle of a response");
+		}
+	}
+	cli_conn_kill(c, "closed");
+}
+
+static void cc_error(struct http_xport *x, const char *msg, void *ctx)
+{
+	struct cli_conn *c = ctx;
+	if (c->dead)
+		return;
+	if (!c->up && !c->fl_head) {
+		/* the connect failed: the first waiting request fails with it */
+		struct cli_req *r = pend_pop(c->o);
+		if (r) {
+			snprintf(r->errbuf, sizeof(r->errbuf), "%s", msg);
+			r->error = r->errbuf;
+			cli_req_finish(r, r->errbuf);
+		}
+	}
+	(void)x;
+	cli_conn_kill(c, msg);
+}
+
+static const struct http_xport_cb cli_xcb = {
+	.up = cc_up, .readable = cc_readable, .writable = cc_writable, .peer_closed = cc_peer_closed,
+	.error = cc_error,
+};
+
+/* ---- the API ---- */
+
+struct http_client *http_client_new(struct node *nd, const struct http_client_config *cfg)
+{
+	struct http_client *cl = xcalloc(1, sizeof(*cl));
+	cl->node = nd;
+	if (cfg)
+		cl->cfg = *cfg;
+	else
+		http_client_config_default(&cl->cfg);
+	snprintf(cl->name, sizeof(cl->name), "%s", cl->cfg.name ? cl->cfg.name : nd->name);
+	cl->cfg.name = cl->name;
+	if (cl->cfg.max_conns_per_origin < 1)
+		cl->cfg.max_conns_per_origin = 1;
+	if (cl->cfg.max_pipeline_depth < 1)
+		cl->cfg.max_pipeline_depth = 1;
+	tcp_config_default(&cl->tcp);
+	struct http_sim *hs = http_sim_of(cli_sim(cl));
+	cl->sim_next = hs->clients;
+	hs->clients = cl;
+	return cl;
+}
+
+void http_client_set_tcp(struct http_client *cl, const struct tcp_config *tcp)
+{
+	cl->tcp = *tcp;
+}
+
+static struct cli_origin *origin_get(struct http_client *cl, const struct http_url *u)
+{
+	for (struct cli_origin *o = cl->origins; o; o = o->next)
+		if (o->https == u->https && o->port == u->port && strcmp(o->host, u->host) == 0)
+			return o;
+	struct cli_origin *o = xcalloc(1, sizeof(*o));
+	o->cl = cl;
+	o->https = u->https;
+	o->port = u->port;
+	snprintf(o->host, sizeof(o->host), "%s", u->host);
+	snprintf(o->authority, sizeof(o->authority), "%s", u->authority);
+	o->next = cl->origins;
+	cl->origins = o;
+	return o;
+}
+
+/* Names: resolved once per origin through the stub resolver; requests
+ * that arrive meanwhile wait for the same answer. */
+static void origin_resolved(struct cli_origin *o)
+{
+	struct sim *s = cli_sim(o->cl);
+	for (struct cli_req *r = o->pend_head; r; r = r->next) {
+		if (r->t_ready < 0) {
+			simtime_t from = r->t_start > o->dns_start ? r->t_start : o->dns_start;
+			r->dns_ns = span(from, o->dns_end);
+			r->t_ready = s->now;
+		}
+	}
+	if (o->dns == DNS_FAILED) {
+		struct cli_req *r;
+		while ((r = pend_pop(o))) {
+			snprintf(r->errbuf, sizeof(r->errbuf), "dns: %s", o->dns_err);
+			cli_req_finish(r, r->errbuf);
+		}
+		o->dns = DNS_NONE; /* the next request asks again */
+		return;
+	}
+	cli_dispatch(o);
+}
+
+static void origin_resolve(struct cli_origin *o)
+{
+	struct sim *s = cli_sim(o->cl);
+	uint32_t a;
+	if (ipv4_parse(o->host, &a, NULL) == 0) {
+		o->addr = a;
+		o->dns = DNS_DONE;
+		return;
+	}
+	o->dns = DNS_FAILED;
+	o->dns_start = o->dns_end = s->now;
+	snprintf(o->dns_err, sizeof(o->dns_err), "no resolver for '%.60s' (models/dns not in this build)", o->host);
+}
+
+static void req_start_ev(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)s;
+	(void)arg;
+	struct cli_req *r = obj;
+	struct cli_origin *o = r->o;
+	r->next = NULL;
+	if (o->pend_tail)
+		o->pend_tail->next = r;
+	else
+		o->pend_head = r;
+	o->pend_tail = r;
+	o->npend++;
+	if (o->dns == DNS_NONE) {
+		origin_resolve(o);
+		if (o->dns != DNS_RESOLVING) {
+			if (o->dns == DNS_DONE)
+				r->t_ready = r->t_start;
+			origin_resolved(o);
+		}
+		return;
+	}
+	if (o->dns == DNS_RESOLVING)
+		return;
+	r->t_ready = r->t_start;
+	cli_dispatch(o);
+}
+
+int64_t http_client_get(struct http_client *cl, const char *url, int64_t page_id, http_done_fn done, void *ctx,
+			char *err)
+{
+	struct http_url u;
+	char e[128];
+	if (http_url_parse(url, &u, err ? err : e) < 0)
+		return -1;
+	if (u.https && !xp_tls_available()) {
+		snprintf(err ? err : e, 128, "'%.60s': https needs the TLS model (models/tls), not in this build", url);
+		return -1;
+	}
+	struct sim *s = cli_sim(cl);
+	struct cli_req *r = xcalloc(1, sizeof(*r));
+	r->cl = cl;
+	r->o = origin_get(cl, &u);
+	r->id = http_sim_of(s)->next_req_id++;
+	r->page_id = page_id;
+	r->url = xstrdup(url);
+	snprintf(r->path, sizeof(r->path), "%s", u.path);
+	r->done = done;
+	r->ctx = ctx;
+	r->t_start = s->now;
+	r->t_ready = r->t_send_start = r->t_send_end = r->t_first = -1;
+	r->dns_ns = r->connect_ns = r->ssl_ns = -1;
+	r->anext = cl->all;
+	if (cl->all)
+		cl->all->aprev = r;
+	cl->all = r;
+	sim_after(s, 0, req_start_ev, r, 0); /* done never runs inside this call */
+	return r->id;
+}
+
+int http_client_open_conns(const struct http_client *c) { return c->open_conns; }
+int64_t http_client_conns_opened(const struct http_client *c) { return c->conns_opened; }
+
+/* Closes every connection; requests not finished fail with "cancelled". */
+void http_client_free(struct http_client *cl)
+{
+	if (!cl || cl->freeing)
+		return;
+	cl->freeing = true;
+	for (struct cli_origin *o = cl->origins; o; o = o->next)
+		while (o->conns)
+			cli_conn_kill(o->conns, "cancelled");
+	while (cl->all)
+		cli_req_finish(cl->all, "cancelled");
+}
+
+/* Memory only, at the end of the simulation. */
+void http_client_destroy_all(struct http_client *cl)
+{
+	for (struct http_client *n; cl; cl = n) {
+		n = cl->sim_next;
+		struct sim *s = cli_sim(cl);
+		for (struct cli_origin *o = cl->origins, *on; o; o = on) {
+			on = o->next;
+			for (struct cli_conn *c = o->conns, *cn; c; c = cn) {
+				cn = c->next;
+				xp_abandon(&c->x);
+				conn_free(s, c);
+			}
+			free(o);
+		}
+		for (struct cli_conn *c = cl->dead, *cn; c; c = cn) {
+			cn = c->next;
+			xp_abandon(&c->x);
+			conn_free(s, c);
+		}
+		for (struct cli_req *r = cl->all, *rn; r; r = rn) {
+			rn = r->anext;
+			free(r->url);
+			free(r);
+		}
+		free(cl);
+	}
+}

@@ -1,0 +1,93 @@
+/* The byte transport under an HTTP connection: plain TCP (models/tcp/tcp.h)
+ * or TLS over TCP (models/tls/tls.h), behind one small ops table so HTTP/1.x
+ * and HTTP/2 run over either without knowing which.
+ *
+ * Output is staged and pushed: xp_write (real bytes) and xp_write_zeros
+ * (filler, no copy) queue pieces of a message, xp_push hands them to the
+ * socket with every piece but the last marked "more" (Linux MSG_MORE), so
+ * a message written in parts leaves in full segments and Nagle never holds
+ * its tail.  Callers stay within xp_space().
+ *
+ * The transport also keeps the times HAR reports: when the connect began,
+ * when TCP was established and when the connection was secured (TLS
+ * handshake done; equal to the TCP time without TLS). */
+#ifndef WL_HTTP_XPORT_H
+#define WL_HTTP_XPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/tcp/tcp.h"
+
+struct http_xport;
+struct tls_config;
+struct pbuf;
+
+struct http_xport_cb {
+	void (*up)(struct http_xport *x, void *ctx);          /* ready for application bytes */
+	void (*readable)(struct http_xport *x, void *ctx);
+	void (*writable)(struct http_xport *x, void *ctx);
+	void (*peer_closed)(struct http_xport *x, void *ctx);
+	void (*error)(struct http_xport *x, const char *msg, void *ctx); /* then closed, or nothing more */
+};
+
+struct http_xport_ops {
+	const char *name;
+	int64_t (*send)(struct http_xport *x, uint64_t len, struct pbuf *data, uint32_t off, bool more);
+	uint64_t (*recv)(struct http_xport *x, uint64_t max, uint8_t *out);
+	uint64_t (*readable)(const struct http_xport *x);
+	uint64_t (*send_space)(const struct http_xport *x);
+	void (*close)(struct http_xport *x);   /* orderly: after what is queued; no callback after */
+	void (*abort)(struct http_xport *x);   /* RST; no callback after */
+};
+
+struct xp_piece {
+	struct pbuf *buf;       /* real bytes, or NULL: zeros */
+	uint64_t len;
+};
+
+struct http_xport {
+	const struct http_xport_ops *ops;
+	struct tcp_sock *ts;
+	void *tls;                      /* struct tls_conn * when secured */
+	const struct http_xport_cb *cb;
+	void *ctx;
+	bool up, gone;                  /* gone: closed by us; no more I/O */
+	simtime_t t_start, t_tcp_up, t_up;
+	char alpn[24];                  /* negotiated ALPN ("" for none) */
+	char errmsg[96];
+	/* staged output */
+	uint8_t *stage;                 /* real bytes not yet in a piece */
+	uint32_t stage_len, stage_cap;
+	struct xp_piece *pieces;
+	int npieces, cap_pieces;
+	uint64_t staged;                /* bytes in stage and pieces */
+};
+
+/* Client side: a socket on nd connecting to addr:port; with tls non-NULL a
+ * TLS client (SNI sni, ALPN list alpn, NULL-terminated) once TCP is up.
+ * 0, or a negative TCP error (then nothing is open). */
+int xp_connect(struct http_xport *x, struct node *nd, const struct tcp_config *tcfg, uint32_t addr,
+	       uint16_t port, const struct tls_config *tls, const char *sni, const char *const *alpn,
+	       const struct http_xport_cb *cb, void *ctx);
+/* Server side: an accepted child; with tls a TLS server offering alpn. */
+void xp_accept(struct http_xport *x, struct tcp_sock *child, const struct tls_config *tls,
+	       const char *const *alpn, const struct http_xport_cb *cb, void *ctx);
+/* Whether this build has a TLS transport (models/tls merged). */
+bool xp_tls_available(void);
+
+void xp_write(struct http_xport *x, const void *data, uint32_t len);
+void xp_write_zeros(struct http_xport *x, uint64_t len);
+/* Hands what is staged to the socket; returns false if the socket took
+ * less than staged (should not happen when callers kept to xp_space). */
+bool xp_push(struct http_xport *x);
+uint64_t xp_space(const struct http_xport *x);
+uint64_t xp_recv(struct http_xport *x, uint64_t max, uint8_t *out);
+uint64_t xp_readable(const struct http_xport *x);
+void xp_close(struct http_xport *x);
+void xp_abort(struct http_xport *x);
+/* Frees the staging memory without touching the socket (the simulation is
+ * being torn down). */
+void xp_abandon(struct http_xport *x);
+
+#endif
