@@ -26,6 +26,7 @@
 
 extern const struct host_module queue_module, net_module, tcp_module, apps_module;
 extern const struct host_module http_module;
+extern const struct host_module web_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
 static const struct host_module *const modules[] = {
@@ -34,6 +35,7 @@ static const struct host_module *const modules[] = {
 	&tcp_module,
 	&apps_module,
 	&http_module,
+	&web_module,
 };
 
 static const char usage[] =
