@@ -26,6 +26,7 @@
 
 extern const struct host_module queue_module, net_module, tcp_module, apps_module;
 extern const struct host_module http_module;
+extern const struct host_module dns_res_module;
 extern const struct host_module web_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
@@ -34,6 +35,7 @@ static const struct host_module *const modules[] = {
 	&net_module,
 	&tcp_module,
 	&apps_module,
+	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&http_module,
 	&web_module,
 };

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/dns/dns_stub.h"
 #include "sim/db.h"
 #include "sim/packet.h"
 #include "sim/record.h"
@@ -257,8 +258,7 @@ static void h1_send(struct cli_conn *c, struct cli_req *r)
 		cli_req_finish(r, "request too long");
 		return;
 	}
-	xp_write(&c->x, head, (uint32_t)n);
-	xp_push(&c->x);
+	xp_write(&c->x, head, (uint32_t)n); /* pushed at the end of cli_dispatch */
 	r->req_bytes = n;
 	r->t_send_end = s->now;
 	r->next = NULL;
@@ -379,10 +379,16 @@ void cli_dispatch(struct cli_origin *o)
 		}
 		break;
 	}
-	if (p == HTTP_PROTO_H2)
-		for (struct cli_conn *c = o->conns; c; c = c->next)
-			if (c->h2 && !c->dead)
-				cli_h2_flush(c);
+	/* requests written at the same instant leave together, in one push
+	 * (as a browser's writes coalesce in the socket buffer) */
+	for (struct cli_conn *c = o->conns; c; c = c->next) {
+		if (c->dead)
+			continue;
+		if (c->h2)
+			cli_h2_flush(c);
+		else if (c->x.staged)
+			xp_push(&c->x);
+	}
 }
 
 /* ---- HTTP/1.x responses ---- */
@@ -589,6 +595,7 @@ struct http_client *http_client_new(struct node *nd, const struct http_client_co
 	if (cl->cfg.max_pipeline_depth < 1)
 		cl->cfg.max_pipeline_depth = 1;
 	tcp_config_default(&cl->tcp);
+	cl->tcp.nagle = false; /* Chrome sets TCP_NODELAY on every socket (tcp_socket_posix.cc) */
 	struct http_sim *hs = http_sim_of(cli_sim(cl));
 	cl->sim_next = hs->clients;
 	hs->clients = cl;
@@ -640,23 +647,50 @@ static void origin_resolved(struct cli_origin *o)
 	cli_dispatch(o);
 }
 
+static void origin_dns_done(void *ctx, const struct dns_answer *ans)
+{
+	struct cli_origin *o = ctx;
+	struct sim *s = cli_sim(o->cl);
+	o->dns_end = s->now;
+	if (ans->rcode == 0 && ans->n4 > 0) {
+		o->addr = ans->addr4[0];
+		o->dns = DNS_DONE;
+		/* Chrome's host cache keeps an answer at most a minute
+		 * (HostResolverManager, kCacheEntryTTLSeconds = 60) */
+		simtime_t ttl = SIM_S(ans->ttl < 60 ? ans->ttl : 60);
+		o->dns_expires = s->now + ttl;
+	} else {
+		char buf[16];
+		o->dns = DNS_FAILED;
+		snprintf(o->dns_err, sizeof(o->dns_err), "%s", ans->rcode == 0 ? "no address (NODATA)"
+						      : dns_answer_status(ans->rcode, buf));
+	}
+	origin_resolved(o);
+}
+
 static void origin_resolve(struct cli_origin *o)
 {
 	struct sim *s = cli_sim(o->cl);
 	uint32_t a;
 	if (ipv4_parse(o->host, &a, NULL) == 0) {
-		o->addr = a;
+		o->addr = a; /* a literal: no lookup (HAR dns -1) */
 		o->dns = DNS_DONE;
+		o->dns_expires = SIM_NEVER;
 		return;
 	}
-	o->dns = DNS_FAILED;
-	o->dns_start = o->dns_end = s->now;
-	snprintf(o->dns_err, sizeof(o->dns_err), "no resolver for '%.60s' (models/dns not in this build)", o->host);
+	o->dns_start = s->now;
+	o->dns = DNS_RESOLVING;
+	int rc = dns_lookup(o->cl->node, o->host, 1, origin_dns_done, o);
+	if (rc < 0) {
+		o->dns = DNS_FAILED;
+		o->dns_end = s->now;
+		snprintf(o->dns_err, sizeof(o->dns_err), "%s",
+			 rc == -6 ? "the node has no resolver (dns.stub)" : "malformed name");
+	}
 }
 
 static void req_start_ev(struct sim *s, void *obj, uint64_t arg)
 {
-	(void)s;
 	(void)arg;
 	struct cli_req *r = obj;
 	struct cli_origin *o = r->o;
@@ -667,6 +701,8 @@ static void req_start_ev(struct sim *s, void *obj, uint64_t arg)
 		o->pend_head = r;
 	o->pend_tail = r;
 	o->npend++;
+	if (o->dns == DNS_DONE && s->now >= o->dns_expires && !o->nconns)
+		o->dns = DNS_NONE; /* the cached answer has expired: ask again */
 	if (o->dns == DNS_NONE) {
 		origin_resolve(o);
 		if (o->dns != DNS_RESOLVING) {
@@ -723,9 +759,12 @@ void http_client_free(struct http_client *cl)
 	if (!cl || cl->freeing)
 		return;
 	cl->freeing = true;
-	for (struct cli_origin *o = cl->origins; o; o = o->next)
+	for (struct cli_origin *o = cl->origins; o; o = o->next) {
+		if (o->dns == DNS_RESOLVING)
+			dns_lookup_cancel(cl->node, o);
 		while (o->conns)
 			cli_conn_kill(o->conns, "cancelled");
+	}
 	while (cl->all)
 		cli_req_finish(cl->all, "cancelled");
 }

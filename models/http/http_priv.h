@@ -56,7 +56,7 @@ struct srv_conn {
 	struct http_server *srv;
 	struct srv_conn *next, *prev;
 	struct http_xport x;
-	bool dead, h2, sniffed, closing, peer_closed;
+	bool dead, h2, sniffed, closing, peer_closed, in_input;
 	int64_t id;
 	uint8_t in[HTTP_IN_BUF];
 	uint32_t in_off, in_len;
@@ -146,7 +146,7 @@ struct cli_origin {
 	uint16_t port;
 	uint32_t addr;
 	enum { DNS_NONE, DNS_RESOLVING, DNS_DONE, DNS_FAILED } dns;
-	simtime_t dns_start, dns_end;
+	simtime_t dns_start, dns_end, dns_expires;
 	char dns_err[128];
 	struct cli_req *pend_head, *pend_tail;
 	int npend;

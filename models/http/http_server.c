@@ -166,9 +166,16 @@ void srv_req_free(struct srv_req *r)
 
 static void svc_start(struct http_server *s, struct srv_req *r)
 {
+	simtime_t t = svc_time(s);
+	if (t == 0 && s->cfg.service_dist == HTTP_SVC_FIXED) {
+		/* no service time: answered at once, in the same call chain, so
+		 * the answers to requests that arrived together leave together */
+		srv_respond_ready(r);
+		return;
+	}
 	s->busy++;
 	r->in_service = true;
-	timer_arm(srv_sim(s), &r->t_svc, srv_sim(s)->now + svc_time(s));
+	timer_arm(srv_sim(s), &r->t_svc, srv_sim(s)->now + t);
 }
 
 /* Hands the next queued request to the freed worker, skipping requests
@@ -319,11 +326,13 @@ static void h1_flush(struct srv_conn *c)
 	uint64_t n = c->out_left < space ? c->out_left : space;
 	if (n) {
 		xp_write_zeros(&c->x, n);
-		xp_push(&c->x);
 		c->out_left -= n;
 	}
-	if (c->out_left)
-		return; /* the rest on writable */
+	if (c->out_left || !c->in_input) {
+		xp_push(&c->x); /* inside srv_h1_input, its end pushes */
+		if (c->out_left)
+			return; /* the rest on writable */
+	}
 	/* all of it is with TCP */
 	c->writing = false;
 	c->cur = NULL;
@@ -331,10 +340,12 @@ static void h1_flush(struct srv_conn *c)
 	req_free(r);
 	c->srv->st.responses++;
 	if (close_after) {
+		xp_push(&c->x);
 		srv_conn_kill(c);
 		return;
 	}
-	srv_h1_input(c);
+	if (!c->in_input)
+		srv_h1_input(c); /* the next pipelined request (inside, its loop goes on) */
 }
 
 static void h1_respond(struct srv_req *r)
@@ -354,8 +365,6 @@ static void h1_respond(struct srv_req *r)
 	xp_write(&c->x, head, (uint32_t)n);
 	c->out_left = r->head ? 0 : (uint64_t)r->size;
 	c->writing = true;
-	if (!c->out_left)
-		xp_push(&c->x);
 	h1_flush(c);
 }
 
@@ -384,7 +393,30 @@ static void h1_bad_request(struct srv_conn *c)
 
 /* Reads requests while none is in progress: the head into the parser,
  * a request body (if any) counted and dropped. */
+static void h1_input_loop(struct srv_conn *c);
+
 void srv_h1_input(struct srv_conn *c)
+{
+	if (c->in_input)
+		return;
+	c->in_input = true;
+	h1_input_loop(c);
+	c->in_input = false;
+	if (!c->dead)
+		xp_push(&c->x);
+	if (c->dead)
+		return;
+	if (c->cur)
+		return;
+	if (c->peer_closed) {
+		srv_conn_kill(c); /* the client is done and nothing is pending */
+		return;
+	}
+	if (c->in_off == c->in_len && !c->p->head_bytes)
+		srv_idle_arm(c);
+}
+
+static void h1_input_loop(struct srv_conn *c)
 {
 	struct http_server *s = c->srv;
 	while (!c->dead && !c->cur) {
@@ -407,6 +439,7 @@ void srv_h1_input(struct srv_conn *c)
 		enum h1_status st = h1_feed(c->p, c->in + c->in_off, c->in_len - c->in_off, &used);
 		c->in_off += (uint32_t)used;
 		if (st == H1_ERROR) {
+			c->in_off = c->in_len; /* nothing more is read */
 			h1_bad_request(c);
 			return;
 		}
@@ -428,17 +461,8 @@ request_done:;
 		srv_lookup(s, r);
 		h1_reset(c->p);
 		c->cur = r;
-		srv_req_submit(s, r);
-		return;
+		srv_req_submit(s, r); /* with no service time, answered (and cur cleared) here */
 	}
-	if (c->dead || c->cur)
-		return;
-	if (c->peer_closed) {
-		srv_conn_kill(c); /* the client is done and nothing is pending */
-		return;
-	}
-	if (c->in_off == c->in_len && !c->p->head_bytes)
-		srv_idle_arm(c);
 }
 
 /* Plain TCP with h2 on: the first bytes say which (RFC 9113 §3.3). */
@@ -606,6 +630,7 @@ struct http_server *http_server_new(struct node *nd, const struct http_server_co
 	s->rng = rng_stream(nd->net->sim, stream);
 	struct tcp_config tcfg;
 	tcp_config_default(&tcfg);
+	tcfg.nagle = false; /* nginx tcp_nodelay on (the default) */
 	s->lst = tcp_socket(nd, &tcfg, &srv_listen_cbs, s);
 	int rc = tcp_bind(s->lst, c.port);
 	if (rc < 0) {

@@ -179,8 +179,8 @@ int srv_h2_start(struct srv_conn *c)
 
 void srv_h2_flush(struct srv_conn *c)
 {
-	if (c->dead || !c->ng || c->h2_flushing)
-		return;
+	if (c->dead || !c->ng || c->h2_flushing || c->in_input)
+		return; /* inside srv_h2_input: its end flushes */
 	c->h2_flushing = true;
 	struct http_server *s = c->srv;
 	for (struct srv_req *r = s->reqs; r; r = r->rnext)
@@ -197,6 +197,9 @@ void srv_h2_flush(struct srv_conn *c)
 
 void srv_h2_input(struct srv_conn *c)
 {
+	if (c->in_input)
+		return;
+	c->in_input = true;
 	while (!c->dead) {
 		if (c->in_off == c->in_len) {
 			c->in_off = 0;
@@ -208,6 +211,7 @@ void srv_h2_input(struct srv_conn *c)
 		if (n < 0) {
 			c->srv->st.bad_requests++;
 			c->in_off = c->in_len = 0;
+			c->in_input = false;
 			nghttp2_session_terminate_session(c->ng, NGHTTP2_PROTOCOL_ERROR);
 			srv_h2_flush(c);
 			srv_conn_kill(c);
@@ -215,6 +219,7 @@ void srv_h2_input(struct srv_conn *c)
 		}
 		c->in_off += (uint32_t)n;
 	}
+	c->in_input = false;
 	srv_h2_flush(c);
 }
 
