@@ -152,6 +152,7 @@ struct cli_origin {
 	int npend;
 	struct cli_conn *conns;
 	int nconns, nconnecting;
+	bool dispatch_armed;            /* a dispatch is scheduled for now */
 };
 
 struct cli_conn {
