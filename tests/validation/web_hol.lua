@@ -24,9 +24,12 @@
 --     0.9 R after that instant (the retransmission comes one RTT after the
 --     hole; 0.1 R of slack for the segments' transmission and the
 --     loss-detection timer's rounding), and that is at least 20 of the 30;
---   HTTP/1.1 x 6: the objects on the connection that lost the segment
---     wait (one at least 0.9 R), and every object on the other five
---     arrives within 0.1 R of when it did without the drop.
+--   HTTP/1.1 x 6: the object in flight on the connection that lost the
+--     segment takes at least 0.8 R longer than any object of the page
+--     without the drop (it waits about R for the retransmission; 0.2 R of
+--     slack because it is compared with the longest undisturbed object,
+--     which may be a few ms slower than it would have been), and no object on the other five connections takes
+--     longer than the longest without the drop (+0.1 R).
 local R_ms = 50
 local objects = {}
 for i = 1, 30 do objects[i] = "20KB" end
@@ -105,29 +108,33 @@ print(string.format("h2: %d objects not complete when the hole reached the clien
 assert(behind >= 20, "h2: the drop should come before most objects finish")
 assert(blocked == behind, "h2: every object behind the hole waits for the retransmission")
 
--- HTTP/1.1 x 6: the connection that lost the segment is the one of the
--- most delayed object; the objects it carries wait, every object on the
--- other five arrives when it would have without the drop (within 0.1 R:
--- which connection takes which object shifts a little)
+-- HTTP/1.1 x 6: each object's time on its connection (request written
+-- to last byte: HAR send + wait + receive).  Without the drop none takes
+-- longer than `longest` (an object on a new connection needs two rounds
+-- of slow start).  With it, the connection that lost the segment is the
+-- one of the slowest object, which waited for the retransmission; every
+-- object on the other five connections takes no longer than without the
+-- drop (objects move between connections, as the stalled one takes fewer,
+-- so they are compared with the longest, not one by one).
 local base1, drop1 = objects_of("h1_base"), objects_of("h1_drop")
-local lossy, worst = nil, -math.huge
-for path, d in pairs(drop1) do
-  if d.fin - base1[path].fin > worst then worst, lossy = d.fin - base1[path].fin, d.conn_id end
+local longest = 0
+for _, b in pairs(base1) do longest = math.max(longest, b.dur) end
+local lossy, slowest = nil, 0
+for _, d in pairs(drop1) do
+  if d.dur > slowest then slowest, lossy = d.dur, d.conn_id end
 end
-local waited, others, others_late = 0, 0, 0
+local others, others_late = 0, 0
 for path, d in pairs(drop1) do
-  local delay = d.fin - base1[path].fin
-  if d.conn_id == lossy then
-    if delay >= 0.9 * R_ns then waited = waited + 1 end
-  else
+  if d.conn_id ~= lossy then
     others = others + 1
-    if math.abs(delay) >= 0.1 * R_ns then
+    if d.dur > longest + 0.1 * R_ns then
       others_late = others_late + 1
-      print(string.format("  %s on connection %d: %.3f ms later", path, d.conn_id, delay / 1e6))
+      print(string.format("  %s on connection %d took %.3f ms", path, d.conn_id, d.dur / 1e6))
     end
   end
 end
-print(string.format("h1.1 x6: %d objects on the connection that lost the segment waited >= 0.9 R;"
-  .. " %d objects on the other connections, %d of them off by 0.1 R or more", waited, others, others_late))
-assert(worst >= 0.9 * R_ns and waited >= 1, "h1: the object on the lossy connection waits about an RTT")
+print(string.format("h1.1 x6: longest object without the drop %.1f ms; with it %.1f ms on the connection"
+  .. " that lost the segment; %d objects on the other connections, %d of them longer than %.1f ms",
+  longest / 1e6, slowest / 1e6, others, others_late, (longest + 0.1 * R_ns) / 1e6))
+assert(slowest >= longest + 0.8 * R_ns, "h1: the object on the lossy connection waits about an RTT")
 assert(others >= 20 and others_late == 0, "h1: only the objects on the connection that lost it wait")
