@@ -23,7 +23,9 @@ local p = params {
   bw = "20Mbps",      -- link rate, both directions
   loss = 0,           -- packet loss probability, server to client
   objects = 30,       -- objects on the page
-  size = "10KB",      -- object size, or "lognormal:10KB,1.0" / "exp:10KB"
+  size = "10KB",      -- object size (dist = fixed), mean (exp) or median (lognormal)
+  dist = "fixed",     -- fixed | exp | lognormal: how object sizes are drawn
+  sigma = 1.0,        -- lognormal: standard deviation of the size's logarithm
   html = "14KB",      -- the HTML's size
   waves = 1,          -- objects discovered in this many waves
   time = "120s",      -- the page must load within this
@@ -34,6 +36,9 @@ if tls == "none" or tls == "false" then tls = false
 elseif tls ~= "1.2" and tls ~= "1.3" then
   error(string.format("tls: expected none, 1.2 or 1.3, got '%s'", tostring(p.tls)), 0)
 end
+local sizes = ({ fixed = p.size, exp = "exp:" .. p.size,
+  lognormal = string.format("lognormal:%s,%g", p.size, p.sigma) })[p.dist]
+if not sizes then error(string.format("dist: expected fixed, exp or lognormal, got '%s'", p.dist), 0) end
 local half = units.duration(units.ns(p.rtt) // 2)
 
 local client, server = node "client", node "server"
@@ -45,7 +50,7 @@ local loaded
 web.page {
   from = client, server = srv, url = "http://" .. server.addr .. "/",
   proto = p.proto, conns = p.conns, tls = tls, html = p.html,
-  objects = { n = p.objects, size = p.size }, waves = p.waves,
+  objects = { n = p.objects, size = sizes }, waves = p.waves,
   on_done = function(page)
     loaded = page
     if page.onload_ns then
