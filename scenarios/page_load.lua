@@ -21,7 +21,7 @@ local p = params {
   tls = "none",       -- none | 1.2 | 1.3
   rtt = "50ms",       -- round-trip time between client and server
   bw = "20Mbps",      -- link rate, both directions
-  loss = 0,           -- packet loss probability, server to client
+  loss = 0.0,         -- packet loss probability, server to client
   objects = 30,       -- objects on the page
   size = "10KB",      -- object size (dist = fixed), mean (exp) or median (lognormal)
   dist = "fixed",     -- fixed | exp | lognormal: how object sizes are drawn
