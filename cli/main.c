@@ -25,6 +25,7 @@
 #include "cli/usage.h"
 
 extern const struct host_module queue_module, net_module, tcp_module, apps_module;
+extern const struct host_module tls_module;
 extern const struct host_module http_module;
 extern const struct host_module dns_res_module;
 extern const struct host_module web_module;
@@ -35,6 +36,7 @@ static const struct host_module *const modules[] = {
 	&net_module,
 	&tcp_module,
 	&apps_module,
+	&tls_module,
 	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&http_module,
 	&web_module,

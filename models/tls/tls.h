@@ -108,6 +108,9 @@ struct tls_config {
 	                             * (OpenSSL's default; off shows the replay risk) */
 	uint32_t max_early_data;    /* bytes advertised in tickets (16384) */
 	simtime_t ticket_lifetime_ns; /* and session timeout (OpenSSL 7200 s) */
+	uint16_t ticket_len_12;     /* ticket bytes; 0: OpenSSL's measured 176 */
+	uint16_t ticket_len_13;     /* 0: OpenSSL's measured 208, or 32 when it
+	                             * accepts early data (stateful tickets) */
 };
 void tls_config_default(struct tls_config *c);
 /* The measured signing time for an algorithm (docs/models/tls.md). */
