@@ -24,7 +24,8 @@
 #include "cli/sweep.h"
 #include "cli/usage.h"
 
-extern const struct host_module queue_module, net_module, tcp_module, apps_module;
+extern const struct host_module queue_module, net_module, tcp_module, udp_module, apps_module;
+extern const struct host_module dns_module;
 extern const struct host_module tls_module;
 extern const struct host_module http_module;
 extern const struct host_module dns_res_module;
@@ -35,7 +36,9 @@ static const struct host_module *const modules[] = {
 	&queue_module,
 	&net_module,
 	&tcp_module,
+	&udp_module,
 	&apps_module,
+	&dns_module,
 	&tls_module,
 	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&http_module,

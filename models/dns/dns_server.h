@@ -85,13 +85,48 @@ struct dns_server_stats {
 	uint64_t referrals, truncated, dropped, tcp_conns;
 };
 
-/* Opens UDP and TCP on the port.  NULL with err set if a port is taken. */
+/* Opens UDP and TCP on the port.  NULL with err set if a port is taken.
+ * The server lives until its simulation is freed. */
 struct dns_server *dns_server_new(const struct dns_server_cfg *cfg, struct errbuf *err);
 /* Serves z too (takes a reference).  -1 if a zone with that origin is
  * served already. */
 int dns_server_add_zone(struct dns_server *srv, struct dns_zone *z, struct errbuf *err);
 void dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st);
-/* Closes the sockets and frees the server (unreferencing its zones). */
-void dns_server_free(struct dns_server *srv);
+
+
+/* ---- a query tool, as dig (dns_query.c) ----
+ * One query from a node to a server, over UDP (retried over TCP when the
+ * answer has TC, as dig does unless +ignore) or TCP; for tests and for
+ * scenarios that speak DNS by hand.  The result's msg is valid during the
+ * callback only. */
+enum { DNS_Q_OK = 0, DNS_Q_TIMEOUT = -1, DNS_Q_UNREACHABLE = -2, DNS_Q_MALFORMED = -3 };
+
+struct dns_query_result {
+	int status;                /* DNS_Q_* */
+	struct dns_msg msg;        /* the answer if DNS_Q_OK */
+	simtime_t rtt_ns;          /* first send to answer, all attempts */
+	uint32_t size;             /* answer's bytes, without a TCP prefix */
+	bool over_tcp;
+	bool tc_retry;             /* UDP came back with TC, TCP retry made */
+};
+
+struct dns_query_cfg {
+	struct node *from;
+	uint32_t server;
+	uint16_t port;             /* 53 */
+	struct dns_name name;
+	uint16_t qtype;
+	bool rd;                   /* false: a question for an authority */
+	uint16_t edns_udp_size;    /* 0: no EDNS; dig sends 1232 */
+	bool tcp;                  /* TCP from the start (dig +tcp) */
+	bool ignore_tc;            /* no TCP retry (dig +ignore) */
+	simtime_t timeout_ns;      /* per attempt; dig +time=5 */
+	void (*done)(void *ctx, const struct dns_query_result *res);
+	void *ctx;
+};
+void dns_query_cfg_default(struct dns_query_cfg *c);
+/* Starts the query; done runs exactly once, later.  -1 with err set if no
+ * socket could be opened. */
+int dns_query_start(const struct dns_query_cfg *cfg, struct errbuf *err);
 
 #endif

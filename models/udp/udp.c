@@ -141,7 +141,14 @@ void udp_close(struct udp_sock *us)
 int udp_send(struct udp_sock *us, uint32_t dst, uint16_t dport, uint32_t len, struct pbuf *data,
 	     uint8_t ttl)
 {
+	return udp_send_from(us, 0, dst, dport, len, data, ttl);
+}
+
+int udp_send_from(struct udp_sock *us, uint32_t src, uint32_t dst, uint16_t dport, uint32_t len,
+		  struct pbuf *data, uint8_t ttl)
+{
 	struct packet *p = pkt_alloc(us->node->net->sim);
+	p->ip.src = src;
 	p->ip.proto = IPPROTO_UDP_;
 	p->ip.dst = dst;
 	p->ip.tos = us->tos;

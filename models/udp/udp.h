@@ -33,6 +33,11 @@ void udp_close(struct udp_sock *us);
  * ttl 0 means the default.  Returns 0, or -1 if there is no route. */
 int udp_send(struct udp_sock *us, uint32_t dst, uint16_t dport, uint32_t len, struct pbuf *data,
 	     uint8_t ttl);
+/* The same from a given source address of the node (0: the outgoing
+ * interface's), as a server answers from the address it was asked at
+ * (Linux IP_PKTINFO). */
+int udp_send_from(struct udp_sock *us, uint32_t src, uint32_t dst, uint16_t dport, uint32_t len,
+		  struct pbuf *data, uint8_t ttl);
 
 #define EPHEMERAL_LO 32768
 #define EPHEMERAL_HI 60999

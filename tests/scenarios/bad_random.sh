@@ -1,6 +1,6 @@
 # Random arguments to every non-TCP binding: node, router, link, routing,
-# the queues, ping, traceroute, udp.cbr/onoff, units, now, and the methods
-# of nodes, links and apps (called with ':' and with '.').  Each call runs
+# the queues, ping, traceroute, udp.cbr/onoff, udp.bind, units, now, and the
+# methods of nodes, links, apps and UDP sockets (called with ':' and with '.').  Each call runs
 # under pcall; the run must end normally (no signal, abort or sanitizer
 # report) and every refusal must be a message string, not "(null)" or a
 # non-string error object.  Deterministic: a fixed-seed xorshift in Lua
@@ -19,6 +19,7 @@ local a, b, c = node "a", node "b", router "c"
 local l = link(a, c, { rate = "10Mbps", delay = "1ms" })
 link(c, b, { rate = "5Mbps", delay = "2ms" })
 local app = ping { from = a, to = b, every = "100ms" }
+local us = udp.bind { node = b, port = 9, on_datagram = function(s, d, src, sp) s:sendto(src, sp, d) end }
 local big = string.rep("x", 300)
 local pool = {
   false, true, 0, -1, 1, 2, 7, 0.5, 1.5, 0 / 0, 1 / 0, -1 / 0, math.maxinteger, math.mininteger,
@@ -35,7 +36,8 @@ local optkeys = {
   "loss", "queue", "addr", "down_at", "up_at", "mode", "model", "p", "r", "packets", "limit",
   "bytes", "mark_at", "target", "interval", "ce_threshold", "ecn", "flows", "quantum",
   "drop_batch", "memory_limit", "tupdate", "alpha", "beta", "max_burst", "min_th", "max_th",
-  "max_p", "w_q", "gentle", "bandwidth", "avpkt", "burst", "bogus",
+  "max_p", "w_q", "gentle", "bandwidth", "avpkt", "burst", "node", "on_datagram", "on_error",
+  "bogus",
 }
 local function opts()
   local r = rnd(10)
@@ -87,6 +89,13 @@ local fns = {
   function() return app:stats(), app[val() or 1], tostring(app) end,
   function() return app.stats(val()) end,
   function() return app.stop(val()) end,
+  function() return udp.bind(opts()) end,
+  function() return udp.bind { node = a, port = val() } end,
+  function() return us:sendto(val(), val(), val()) end,
+  function() return us:sendto(a, val(), val()) end,
+  function() return us.sendto(val(), val(), val(), val()) end,
+  function() return us:stats(), us[val() or 1], tostring(us), us.close(val()) end,
+  function() local s = udp.bind { node = a }; s:close(); return s:sendto(b, 9, val()) end,
 }
 local ok, refused = 0, 0
 local function round(n)
