@@ -3,6 +3,11 @@
 -- request in http_requests and the page's TTFB and page-load time in pages.
 --
 --   client --(bw, rtt/2 each way, loss from the server)-- server
+--     |
+--     +--(1 Gbps, dns_rtt/2)-- ns  (authoritative for example.test)
+--
+-- The client's stub resolver asks ns for www.example.test (dns = true), so
+-- the first request has a DNS phase; dns = false uses the server's address.
 --
 -- After the run: wirelab har page_load.db (open it in a browser's
 -- developer tools or a HAR viewer), wirelab plot page_load.db (the
@@ -28,6 +33,8 @@ local p = params {
   sigma = 1.0,        -- lognormal: standard deviation of the size's logarithm
   html = "14KB",      -- the HTML's size
   waves = 1,          -- objects discovered in this many waves
+  dns = true,         -- look the server's name up (false: its address in the URL)
+  dns_rtt = "10ms",   -- round-trip time between client and name server
   time = "120s",      -- the page must load within this
 }
 
@@ -45,10 +52,24 @@ local client, server = node "client", node "server"
 local l = link(client, server, { rate = p.bw, delay = half, queue = fifo { limit = 1000 } })
 if p.loss > 0 then l:set_loss(p.loss, server) end
 
+local host = server.addr
+if p.dns then
+  local ns = node "ns"
+  link(client, ns, { rate = "1Gbps", delay = units.duration(units.ns(p.dns_rtt) // 2) })
+  local zone = dns.zone {
+    origin = "example.test",
+    soa = { mname = "ns", rname = "hostmaster", serial = 1, minimum = "60s" },
+    records = { { "@", "NS", "ns" }, { "ns", "A", ns.addr }, { "www", "A", server.addr, ttl = "300s" } },
+  }
+  dns.server { node = ns, zones = { zone } }
+  dns.stub { node = client, nameservers = { ns } }
+  host = "www.example.test"
+end
+
 local srv = web.server { on = server, tls = tls }
 local loaded
 web.page {
-  from = client, server = srv, url = "http://" .. server.addr .. "/",
+  from = client, server = srv, url = "http://" .. host .. "/",
   proto = p.proto, conns = p.conns, tls = tls, html = p.html,
   objects = { n = p.objects, size = sizes }, waves = p.waves,
   on_done = function(page)

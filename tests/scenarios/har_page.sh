@@ -56,6 +56,11 @@ same "$(q p.db "select abs(json_extract($J, '\$.log.pages[0].pageTimings.onLoad'
 # the page's first request is the HTML, and it has the connect phase
 same "$(q p.db "select json_extract($J, '\$.log.entries[0].request.url')")" "$(q p.db "select url from pages")" "first entry: the HTML"
 same "$(q p.db "select json_extract($J, '\$.log.entries[0].timings.connect') > 0")" 1 "the HTML's connect"
+# the name server is 10 ms away (page_load.lua's dns_rtt): the HTML's DNS
+# phase is that round trip, the objects' -1 (no lookup of their own)
+same "$(q p.db "select json_extract($J, '\$.log.entries[0].timings.dns') between 10 and 10.1")" 1 "the HTML's dns phase, 10 ms"
+same "$(q p.db "select count(*) from json_each($J, '\$.log.entries') e where json_extract(e.value, '\$.timings.dns') = -1")" 6 \
+	"objects without a lookup of their own"
 # default output name and the last run; a run that does not exist
 $W har p.db > out.txt || fail "wirelab har without --out"
 [ -s p.har ] || fail "p.har"
