@@ -69,6 +69,14 @@ expect_error "which result file?" -- $W har
 expect_error "--run needs a run number" -- $W har p.db --run x
 expect_error "cannot read result file 'nope.db'" -- $W har nope.db
 
+# deterministic: the same run again writes the same rows and the same HAR
+$W run "$TOP/scenarios/page_load.lua" -p proto=h2 -p objects=6 -p size=5KB --quiet --out p2.db || fail "page_load.lua again"
+$W har p2.db --out p2.har > /dev/null || fail "wirelab har p2.db"
+same "$(q p.db "select * from http_requests; select * from pages" | md5sum)" \
+	"$(q p2.db "select * from http_requests; select * from pages" | md5sum)" "rows of two runs with one seed"
+cmp -s p.har p2.har || fail "two runs with one seed give different HAR files"
+echo "ok: the same HAR twice"
+
 # the waterfall
 $W plot p.db --out figs > list.txt || fail "wirelab plot"
 cat list.txt
