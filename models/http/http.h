@@ -58,7 +58,8 @@ struct http_client_config {
 	int max_pipeline_depth;         /* http/1.1-pipelined: requests in flight per connection, default 16 */
 	bool keepalive;                 /* default true (HTTP/1.1 persistent connections) */
 	simtime_t idle_timeout;         /* client closes idle pooled connections after this; default 300 s (Chrome) */
-	const struct tls_config *tls;   /* used for https:// URLs; NULL: the TLS model's client defaults */
+	const struct tls_config *tls;   /* used for https:// URLs (copied; SNI and ALPN are set per
+					 * origin); NULL: tls_config_default() */
 	const char *name;               /* for rows and events; default the node's name */
 	/* HTTP/2 SETTINGS the client sends; 0 = nghttp2's defaults
 	 * (initial window 65535, RFC 9113 §6.5.2) */
@@ -130,7 +131,7 @@ typedef int64_t (*http_size_fn)(void *ctx, const char *path);
 
 struct http_server_config {
 	uint16_t port;                  /* default 80, 443 with TLS */
-	const struct tls_config *tls;   /* NULL: plain TCP */
+	const struct tls_config *tls;   /* NULL: plain TCP; else copied (ALPN from h1/h2) */
 	bool h1, h2;                    /* protocols offered (ALPN over TLS; over TCP an h2c
 					 * preface is recognised when h2 is on).  default both */
 	int64_t default_size;           /* bytes for paths not in the table; -1: 404. default 10 KB */

@@ -5,13 +5,23 @@
 #include "http1.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "sim/util.h"
 
 void h1_init(struct h1_parser *p, enum h1_kind kind)
 {
 	memset(p, 0, sizeof(*p));
 	p->kind = kind;
 	h1_reset(p);
+}
+
+void h1_free(struct h1_parser *p)
+{
+	free(p->line);
+	p->line = NULL;
+	p->line_cap = 0;
 }
 
 void h1_reset(struct h1_parser *p)
@@ -220,6 +230,10 @@ static enum h1_status head_done(struct h1_parser *p)
 
 static enum h1_status end_of_line(struct h1_parser *p)
 {
+	if (!p->line_cap) {
+		p->line = xrealloc(p->line, 256);
+		p->line_cap = 256;
+	}
 	char *l = p->line;
 	size_t n = p->line_len;
 	l[n] = '\0';
@@ -291,6 +305,13 @@ enum h1_status h1_feed(struct h1_parser *p, const uint8_t *buf, size_t len, size
 		if (p->line_len >= H1_LINE_MAX) {
 			*used = i;
 			return fail(p, "line too long");
+		}
+		if (p->line_len + 1 >= p->line_cap) {
+			uint32_t cap = p->line_cap ? p->line_cap * 2 : 256;
+			if (cap > H1_LINE_MAX + 1)
+				cap = H1_LINE_MAX + 1;
+			p->line = xrealloc(p->line, cap);
+			p->line_cap = cap;
 		}
 		p->line[p->line_len++] = (char)c;
 	}

@@ -37,8 +37,8 @@ struct h1_parser {
 	enum h1_kind kind;
 	enum h1_state state;
 	/* the line being gathered */
-	char line[H1_LINE_MAX + 1];
-	uint32_t line_len;
+	char *line;                     /* grows to H1_LINE_MAX + 1 as lines need */
+	uint32_t line_len, line_cap;
 	bool cr;                        /* the last byte was CR */
 	uint32_t head_bytes;            /* start line and fields so far */
 	uint32_t nfields;
@@ -58,6 +58,7 @@ struct h1_parser {
 };
 
 void h1_init(struct h1_parser *p, enum h1_kind kind);
+void h1_free(struct h1_parser *p);
 /* Ready for the next message on the same connection. */
 void h1_reset(struct h1_parser *p);
 /* Consumes bytes from buf; *used says how many.  Stops after the head

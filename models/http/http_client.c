@@ -129,6 +129,8 @@ static void conn_free(struct sim *s, struct cli_conn *c)
 {
 	timer_destroy(s, &c->t_idle);
 	cli_h2_free(c);
+	if (c->p)
+		h1_free(c->p);
 	free(c->p);
 	free(c);
 }
@@ -307,8 +309,10 @@ static void conn_open(struct cli_origin *o)
 	static const char *const alpn_h2[] = { "h2", "http/1.1", NULL };
 	static const char *const alpn_h1[] = { "http/1.1", NULL };
 	const char *const *alpn = p == HTTP_PROTO_H2 || p == HTTP_PROTO_AUTO ? alpn_h2 : alpn_h1;
+	/* 0-RTT needs the protocol before the handshake: only when it is fixed */
+	const char *early = p == HTTP_PROTO_H2 ? "h2" : p == HTTP_PROTO_AUTO ? NULL : "http/1.1";
 	int rc = xp_connect(&c->x, cl->node, &cl->tcp, o->addr, o->port, o->https ? cl->cfg.tls : NULL,
-			    o->host, alpn, &cli_xcb, c);
+			    o->host, alpn, early, &cli_xcb, c);
 	if (rc < 0) {
 		snprintf(c->x.errmsg, sizeof(c->x.errmsg), "connect: %s", tcp_strerror(rc));
 		/* the request that wanted this connection fails with it */
@@ -588,6 +592,11 @@ struct http_client *http_client_new(struct node *nd, const struct http_client_co
 		cl->cfg = *cfg;
 	else
 		http_client_config_default(&cl->cfg);
+	if (cl->cfg.tls)
+		cl->tls_cfg = *cl->cfg.tls;
+	else
+		tls_config_default(&cl->tls_cfg);
+	cl->cfg.tls = &cl->tls_cfg;
 	snprintf(cl->name, sizeof(cl->name), "%s", cl->cfg.name ? cl->cfg.name : nd->name);
 	cl->cfg.name = cl->name;
 	if (cl->cfg.max_conns_per_origin < 1)

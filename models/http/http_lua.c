@@ -1,13 +1,15 @@
 /* Lua bindings of the HTTP model:
  *
- *   http.server { node = s, port = 80, tls = false, protocols = { "h2", "http/1.1" },
+ *   http.server { node = s, port = 80, tls = false | true | { version = "1.3", cert_chain = "4KB", ... },
+ *                 protocols = { "h2", "http/1.1" },
  *                 resources = { ["/"] = "14KB", ["/big"] = "1MB" } | function(path) ... end,
  *                 default_size = "10KB", service_time = "1ms" | "exp:1ms", workers = 64,
  *                 keepalive_timeout = "75s", keepalive_requests = 1000, mime =, name = }
  *   http.client { node = c, url = "http://10.0.0.2/obj", proto = "h2",
  *                 rate = 100 (Poisson, requests/s) | concurrency = 4 (closed loop),
  *                 count =, start =, stop =, max_conns = 6, pipeline_depth = 32,
- *                 keepalive = true, idle_timeout = "300s", name = }
+ *                 keepalive = true, idle_timeout = "300s", name =,
+ *                 tls = { version = "1.3", resume = true, early_data = false } (https URLs) }
  *
  * The server returns an object with :stats(); the client is an app (a.name,
  * a:stats(), a:stop()) that records requests_per_s (sampled) and latency_ns
@@ -24,6 +26,7 @@
 #include "cli/host.h"
 #include "models/apps/apps.h"
 #include "models/net/net_lua.h"
+#include "models/tls/tls_priv.h" /* tls_cert_min */
 #include "sim/db.h"
 #include "sim/record.h"
 #include "sim/rng.h"
@@ -106,6 +109,90 @@ static int srv_index(lua_State *L)
 	return 0;
 }
 
+static uint16_t tls_version_opt(lua_State *L, int t, const char *what, const char *key, const char *def)
+{
+	const char *v = host_get_str(L, t, what, key, def);
+	if (strcmp(v, "1.3") == 0)
+		return TLS_V13;
+	if (strcmp(v, "1.2") == 0)
+		return TLS_V12;
+	host_error(L, "%s: %s: expected \"1.3\" or \"1.2\", got '%s'", what, key, v);
+}
+
+/* tls = false | true | { ... }: true or a table fills out (OpenSSL 3's
+ * defaults from tls_config_default, then the table's options); returns
+ * whether TLS is on.  Server options: version, min_version, cert_chain,
+ * sign ("rsa" | "ecdsa"), sign_time, early_data, anti_replay,
+ * max_early_data, resumption ("ticket" | "session_id" | "none"), tickets,
+ * ticket_lifetime.  Client options: version, min_version, resume,
+ * early_data. */
+static bool get_tls(lua_State *L, const char *fn, bool server, struct tls_config *out)
+{
+	static const char *const skeys[] = {
+		"version", "min_version", "cert_chain", "sign", "sign_time", "early_data", "anti_replay",
+		"max_early_data", "resumption", "tickets", "ticket_lifetime", NULL,
+	};
+	static const char *const ckeys[] = { "version", "min_version", "resume", "early_data", NULL };
+	char what[48];
+	snprintf(what, sizeof(what), "%s tls", fn);
+	tls_config_default(out);
+	int ty = lua_getfield(L, 1, "tls");
+	if (ty == LUA_TNIL || (ty == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
+		lua_pop(L, 1);
+		return false;
+	}
+	if (ty == LUA_TBOOLEAN) {
+		lua_pop(L, 1);
+		return true;
+	}
+	if (ty != LUA_TTABLE)
+		host_error(L, "%s: tls: expected false, true or a table of TLS options, got %s", fn, luaL_typename(L, -1));
+	int t = lua_gettop(L);
+	host_check_keys(L, t, what, server ? skeys : ckeys);
+	out->max_version = tls_version_opt(L, t, what, "version", "1.3");
+	out->min_version = tls_version_opt(L, t, what, "min_version", "1.2");
+	if (out->min_version > out->max_version)
+		host_error(L, "%s: min_version is above version", what);
+	if (!server) {
+		out->resume = host_get_bool(L, t, what, "resume", true);
+		out->early_data = host_get_bool(L, t, what, "early_data", false);
+		lua_pop(L, 1);
+		return true;
+	}
+	const char *sign = host_get_str(L, t, what, "sign", "rsa");
+	if (strcmp(sign, "rsa") == 0)
+		out->sign = TLS_SIGN_RSA2048;
+	else if (strcmp(sign, "ecdsa") == 0)
+		out->sign = TLS_SIGN_ECDSA_P256;
+	else
+		host_error(L, "%s: sign: expected \"rsa\" (RSA-2048) or \"ecdsa\" (ECDSA P-256), got '%s'", what, sign);
+	/* the measured self-signed certificates (models/tls): RSA-2048 795 bytes, P-256 399 */
+	uint64_t chain = host_get_size_max(L, t, what, "cert_chain", out->sign == TLS_SIGN_RSA2048 ? 795 : 399, 1u << 20);
+	if (chain < tls_cert_min(out->sign))
+		host_error(L, "%s: cert_chain: at least %u bytes for an %s certificate, got %llu", what,
+			   tls_cert_min(out->sign), sign, (unsigned long long)chain);
+	out->cert_chain_bytes = (uint32_t)chain;
+	out->sign_time_ns = net_lua_get_span(L, t, what, "sign_time", tls_sign_time_default(out->sign));
+	out->accept_early_data = host_get_bool(L, t, what, "early_data", false);
+	out->anti_replay = host_get_bool(L, t, what, "anti_replay", true);
+	out->max_early_data = (uint32_t)host_get_size_max(L, t, what, "max_early_data", 16384, UINT32_MAX);
+	const char *res = host_get_str(L, t, what, "resumption", "ticket");
+	if (strcmp(res, "ticket") == 0)
+		out->resumption_12 = TLS_RESUME_TICKET;
+	else if (strcmp(res, "session_id") == 0)
+		out->resumption_12 = TLS_RESUME_SESSION_ID;
+	else if (strcmp(res, "none") == 0)
+		out->resumption_12 = TLS_RESUME_NONE;
+	else
+		host_error(L, "%s: resumption: expected \"ticket\", \"session_id\" or \"none\", got '%s'", what, res);
+	out->tickets_13 = (uint32_t)host_get_int(L, t, what, "tickets", 2, 0, 16);
+	out->ticket_lifetime_ns = net_lua_get_span(L, t, what, "ticket_lifetime", SIM_S(7200));
+	if (out->ticket_lifetime_ns <= 0)
+		host_error(L, "%s: ticket_lifetime: must be above zero", what);
+	lua_pop(L, 1);
+	return true;
+}
+
 /* "1ms" (fixed) or "exp:1ms" (exponential with that mean) */
 static void get_service_time(lua_State *L, const char *what, struct http_server_config *c)
 {
@@ -140,13 +227,9 @@ static int l_server(lua_State *L)
 	struct node *nd = net_lua_getnode(L, 1, what, "node");
 	if (!node_addr(nd))
 		return host_error(L, "%s: link the node before starting a server on it", what);
-	lua_getfield(L, 1, "tls");
-	if (!lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1))) {
-		if (!xp_tls_available())
-			return host_error(L, "%s: tls: this build has no TLS model (models/tls); use tls = false", what);
-		return host_error(L, "%s: tls: expected false or a TLS table", what);
-	}
-	lua_pop(L, 1);
+	struct tls_config tls;
+	if (get_tls(L, what, true, &tls))
+		c.tls = &tls;
 	c.port = (uint16_t)host_get_int(L, 1, what, "port", c.tls ? 443 : 80, 1, 65535);
 	if (lua_getfield(L, 1, "protocols") != LUA_TNIL) {
 		if (!lua_istable(L, -1))
@@ -448,7 +531,7 @@ static int l_client(lua_State *L)
 {
 	static const char *const keys[] = {
 		"node", "url", "proto", "rate", "concurrency", "count", "start", "stop", "max_conns",
-		"pipeline_depth", "keepalive", "idle_timeout", "name", NULL,
+		"pipeline_depth", "keepalive", "idle_timeout", "name", "tls", NULL,
 	};
 	const char *what = "http.client";
 	if (lua_isnone(L, 1))
@@ -464,10 +547,11 @@ static int l_client(lua_State *L)
 	char err[128];
 	if (http_url_parse(url, &u, err) < 0)
 		return host_error(L, "%s: url: %s", what, err);
-	if (u.https && !xp_tls_available())
-		return host_error(L, "%s: url: https needs the TLS model (models/tls), not in this build", what);
 	struct http_client_config cc;
 	http_client_config_default(&cc);
+	struct tls_config tls;
+	get_tls(L, what, false, &tls);
+	cc.tls = &tls;
 	const char *proto = host_get_str(L, 1, what, "proto", "http/1.1");
 	int p = http_proto_parse(proto);
 	if (p < 0)

@@ -10,9 +10,10 @@
 #include "http.h"
 #include "http1.h"
 #include "http_xport.h"
+#include "models/tls/tls.h"
 #include "sim/sim.h"
 
-#define HTTP_IN_BUF 16384
+#define HTTP_IN_BUF 8192
 
 /* per-simulation: ids unique in a run */
 struct http_sim {
@@ -70,6 +71,7 @@ struct srv_conn {
 	/* HTTP/2 */
 	nghttp2_session *ng;
 	int streams;                    /* requests open on it */
+	int ndeferred;                  /* streams waiting for send space */
 	bool h2_flushing;
 };
 
@@ -90,6 +92,7 @@ struct http_server {
 	struct http_server_stats st;
 	const char *alpn[3];
 	void *owned;                    /* freed with the server (the Lua size function) */
+	struct tls_config tls_cfg;      /* the copy cfg.tls points to */
 };
 
 void srv_respond_ready(struct srv_req *r);      /* service over: send it */
@@ -179,6 +182,7 @@ struct http_client {
 	struct http_client_config cfg;
 	char name[64];
 	struct tcp_config tcp;
+	struct tls_config tls_cfg;      /* the copy cfg.tls points to (TLS defaults if none given) */
 	struct cli_origin *origins;
 	struct cli_conn *dead;
 	struct cli_req *all;

@@ -235,6 +235,8 @@ static void conn_free(struct sim *sim, struct srv_conn *c)
 {
 	timer_destroy(sim, &c->t_idle);
 	srv_h2_free(c);
+	if (c->p)
+		h1_free(c->p);
 	free(c->p);
 	free(c);
 }
@@ -582,11 +584,15 @@ static void srv_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 		c->sniffed = true;
 	if (!s->cfg.h1 && !s->cfg.tls)
 		c->sniffed = c->h2 = true; /* h2c only: prior knowledge */
+	if (s->cfg.tls)
+		c->sniffed = false; /* ALPN decides, in sc_up */
 	xp_accept(&c->x, child, s->cfg.tls, s->alpn, &srv_xcb, c);
-	if (c->x.tls) {
-		c->sniffed = false; /* waits for ALPN */
+	if (c->x.gone && !c->dead) {
+		srv_conn_kill(c);
 		return;
 	}
+	if (s->cfg.tls)
+		return;
 	srv_idle_arm(c); /* nginx: client_header_timeout; the keep-alive one will do */
 	sc_readable(&c->x, c);
 }
@@ -606,13 +612,13 @@ struct http_server *http_server_new(struct node *nd, const struct http_server_co
 		snprintf(err, 128, "protocols: offer at least one of \"h2\", \"http/1.1\"");
 		return NULL;
 	}
-	if (c.tls && !xp_tls_available()) {
-		snprintf(err, 128, "tls: this build has no TLS model (models/tls)");
-		return NULL;
-	}
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	s->node = nd;
 	s->cfg = c;
+	if (c.tls) {
+		s->tls_cfg = *c.tls;
+		s->cfg.tls = &s->tls_cfg;
+	}
 	snprintf(s->mime, sizeof(s->mime), "%s", c.mime ? c.mime : "application/octet-stream");
 	snprintf(s->name, sizeof(s->name), "%s", c.name ? c.name : "");
 	if (!s->name[0])

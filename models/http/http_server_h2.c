@@ -63,6 +63,8 @@ static ssize_t h2s_read(nghttp2_session *ng, int32_t stream_id, uint8_t *buf, si
 	struct srv_req *r = source->ptr;
 	uint64_t space = xp_space(&c->x);
 	if (r->body_left && space <= 9) {
+		if (!r->deferred)
+			c->ndeferred++;
 		r->deferred = true;
 		return NGHTTP2_ERR_DEFERRED;
 	}
@@ -139,6 +141,10 @@ static int h2s_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t err
 	c->streams--;
 	if (r->submitted && !r->body_left && !error_code)
 		c->srv->st.responses++;
+	if (r->deferred) {
+		r->deferred = false;
+		c->ndeferred--;
+	}
 	if (r->in_service || r->queued) {
 		r->cancelled = true; /* RST_STREAM while it waited: the worker drops it */
 		r->conn = NULL;
@@ -147,6 +153,17 @@ static int h2s_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t err
 	}
 	if (!c->streams)
 		srv_idle_arm(c);
+	return 0;
+}
+
+/* A GOAWAY with an error is how nghttp2 answers a protocol error: counted
+ * as a bad request, as the 400s of HTTP/1.x */
+static int h2s_frame_send(nghttp2_session *ng, const nghttp2_frame *frame, void *user)
+{
+	(void)ng;
+	struct srv_conn *c = user;
+	if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR)
+		c->srv->st.bad_requests++;
 	return 0;
 }
 
@@ -161,6 +178,7 @@ int srv_h2_start(struct srv_conn *c)
 	nghttp2_session_callbacks_set_on_header_callback(cbs, h2s_header);
 	nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, h2s_frame_recv);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cbs, h2s_stream_close);
+	nghttp2_session_callbacks_set_on_frame_send_callback(cbs, h2s_frame_send);
 	int rv = nghttp2_session_server_new(&c->ng, cbs, c);
 	nghttp2_session_callbacks_del(cbs);
 	if (rv)
@@ -183,9 +201,10 @@ void srv_h2_flush(struct srv_conn *c)
 		return; /* inside srv_h2_input: its end flushes */
 	c->h2_flushing = true;
 	struct http_server *s = c->srv;
-	for (struct srv_req *r = s->reqs; r; r = r->rnext)
+	for (struct srv_req *r = s->reqs; r && c->ndeferred; r = r->rnext)
 		if (r->conn == c && r->deferred) {
 			r->deferred = false;
+			c->ndeferred--;
 			nghttp2_session_resume_data(c->ng, r->stream_id);
 		}
 	int rv = nghttp2_session_send(c->ng);
@@ -209,7 +228,6 @@ void srv_h2_input(struct srv_conn *c)
 		}
 		ssize_t n = nghttp2_session_mem_recv(c->ng, c->in + c->in_off, c->in_len - c->in_off);
 		if (n < 0) {
-			c->srv->st.bad_requests++;
 			c->in_off = c->in_len = 0;
 			c->in_input = false;
 			nghttp2_session_terminate_session(c->ng, NGHTTP2_PROTOCOL_ERROR);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/tls/tls.h"
 #include "sim/packet.h"
 #include "sim/sim.h"
 #include "sim/util.h"
@@ -106,40 +107,60 @@ static void xp_init(struct http_xport *x, const struct http_xport_cb *cb, void *
 	x->t_start = x->t_tcp_up = x->t_up = -1;
 }
 
+static void early_up_ev(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)arg;
+	struct http_xport *x = obj;
+	if (x->gone || x->up)
+		return;
+	snprintf(x->alpn, sizeof(x->alpn), "%s", x->early_alpn);
+	x->t_up = s->now;
+	x->up = true;
+	if (x->cb->up)
+		x->cb->up(x, x->ctx);
+}
+
 int xp_connect(struct http_xport *x, struct node *nd, const struct tcp_config *tcfg, uint32_t addr,
 	       uint16_t port, const struct tls_config *tls, const char *sni, const char *const *alpn,
-	       const struct http_xport_cb *cb, void *ctx)
+	       const char *early_alpn, const struct http_xport_cb *cb, void *ctx)
 {
-	(void)sni;
-	(void)alpn;
 	xp_init(x, cb, ctx);
-	if (tls)
-		return -TCP_EINVAL; /* no TLS transport in this build */
 	x->t_start = nd->net->sim->now;
 	x->ts = tcp_socket(nd, tcfg, &xt_cbs, x);
 	int rc = tcp_connect(x->ts, addr, port);
+	if (rc == 0 && tls)
+		rc = xp_tls_client(x, tls, sni, alpn, early_alpn); /* the ClientHello leaves when TCP is up */
 	if (rc < 0) {
 		x->gone = true;
-		tcp_close(x->ts);
+		if (x->tls)
+			tls_abort(x->tls);
+		else
+			tcp_close(x->ts);
 		x->ts = NULL;
+		x->tls = NULL;
 		return rc;
 	}
+	if (x->early)
+		sim_after(nd->net->sim, 0, early_up_ev, x, 0);
 	return 0;
 }
 
 void xp_accept(struct http_xport *x, struct tcp_sock *child, const struct tls_config *tls,
 	       const char *const *alpn, const struct http_xport_cb *cb, void *ctx)
 {
-	(void)tls;
-	(void)alpn;
 	xp_init(x, cb, ctx);
 	x->ts = child;
+	x->server = true;
 	x->t_start = x->t_tcp_up = x->t_up = xp_sim(x)->now;
 	x->up = true;
 	tcp_set_callbacks(child, &xt_cbs, x);
+	if (tls && xp_tls_server(x, tls, alpn) < 0) {
+		x->ops = &xp_tcp_ops;
+		x->gone = true;
+		tcp_abort(child);
+		x->ts = NULL;
+	}
 }
-
-bool xp_tls_available(void) { return false; }
 
 /* ---- staging ---- */
 

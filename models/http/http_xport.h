@@ -53,9 +53,14 @@ struct http_xport {
 	const struct http_xport_cb *cb;
 	void *ctx;
 	bool up, gone;                  /* gone: closed by us; no more I/O */
+	bool server;
+	bool early;                     /* client: up before the handshake, for 0-RTT data */
+	char early_alpn[32];            /* the protocol assumed for it */
+	uint16_t tls_version;           /* 0x0303, 0x0304 once secured; 0 without TLS */
+	bool tls_resumed;
 	simtime_t t_start, t_tcp_up, t_up;
-	char alpn[24];                  /* negotiated ALPN ("" for none) */
-	char errmsg[96];
+	char alpn[32];                  /* negotiated ALPN ("" for none) */
+	char errmsg[128];
 	/* staged output */
 	uint8_t *stage;                 /* real bytes not yet in a piece */
 	uint32_t stage_len, stage_cap;
@@ -66,15 +71,24 @@ struct http_xport {
 
 /* Client side: a socket on nd connecting to addr:port; with tls non-NULL a
  * TLS client (SNI sni, ALPN list alpn, NULL-terminated) once TCP is up.
+ * early_alpn non-NULL: when the TLS config allows 0-RTT and a session for
+ * sni is cached, the transport says "up" at once (from an event) with that
+ * ALPN, so the first request leaves as early data (RFC 8446 §2.3); the
+ * handshake must then settle on the same ALPN or the connection fails.
  * 0, or a negative TCP error (then nothing is open). */
 int xp_connect(struct http_xport *x, struct node *nd, const struct tcp_config *tcfg, uint32_t addr,
 	       uint16_t port, const struct tls_config *tls, const char *sni, const char *const *alpn,
-	       const struct http_xport_cb *cb, void *ctx);
+	       const char *early_alpn, const struct http_xport_cb *cb, void *ctx);
 /* Server side: an accepted child; with tls a TLS server offering alpn. */
 void xp_accept(struct http_xport *x, struct tcp_sock *child, const struct tls_config *tls,
 	       const char *const *alpn, const struct http_xport_cb *cb, void *ctx);
 /* Whether this build has a TLS transport (models/tls merged). */
 bool xp_tls_available(void);
+/* http_xport_tls.c: put TLS on x's socket (client: SNI and ALPN offered;
+ * server: ALPN accepted, in preference order).  0 or a negative error. */
+int xp_tls_client(struct http_xport *x, const struct tls_config *tls, const char *sni, const char *const *alpn,
+		  const char *early_alpn);
+int xp_tls_server(struct http_xport *x, const struct tls_config *tls, const char *const *alpn);
 
 void xp_write(struct http_xport *x, const void *data, uint32_t len);
 void xp_write_zeros(struct http_xport *x, uint64_t len);

@@ -163,6 +163,7 @@ static void test_fuzz(void **state)
 		P.head_request = false;
 		feed_all(&P, buf, len);
 	}
+	h1_free(&P);
 }
 
 static void test_url_fuzz(void **state)
@@ -190,6 +191,7 @@ static void test_url_fuzz(void **state)
 
 static enum h1_status parse_str(enum h1_kind kind, const char *s)
 {
+	h1_free(&P);
 	h1_init(&P, kind);
 	size_t len = strlen(s), off = 0;
 	enum h1_status st = H1_MORE;
@@ -209,6 +211,7 @@ static void test_known(void **state)
 	/* every split of a good request gives the same fields */
 	const char *good = "GET /a?b HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n";
 	for (size_t cut = 0; cut <= strlen(good); cut++) {
+		h1_free(&P);
 		h1_init(&P, H1_REQUEST);
 		size_t used;
 		enum h1_status st = h1_feed(&P, (const uint8_t *)good, cut, &used);
@@ -254,6 +257,7 @@ static void test_known(void **state)
 	/* cut short */
 	parse_str(H1_RESPONSE, "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n");
 	assert_int_equal(h1_eof(&P), H1_ERROR);
+	h1_free(&P);
 }
 
 int main(void)
