@@ -96,19 +96,6 @@ void web_object_path(char *buf, size_t n, int i, int64_t bytes)
 	snprintf(buf, n, "/obj/%d-%" PRId64, i + 1, bytes);
 }
 
-/* TLS settings of OpenSSL 3 (models/tls).  The TLS model is a slice of
- * its own: until it is in the build, the reference is weak and a page
- * over TLS is refused with a clear message instead of a link error. */
-extern void tls_config_default(struct tls_config *c) __attribute__((weak));
-
-int web_tls_defaults(struct tls_config *c)
-{
-	if (!tls_config_default)
-		return -1;
-	tls_config_default(c);
-	return 0;
-}
-
 static void page_finish(struct web_page *pg, simtime_t now)
 {
 	struct sim *s = pg->w->sim;
@@ -288,10 +275,7 @@ struct web_page *web_page_start(struct node *nd, const struct web_page_config *c
 	 * removed in Firefox 54) */
 	hc.max_pipeline_depth = 32;
 	if (cfg->tls_version) {
-		if (web_tls_defaults(&pg->tls) < 0) {
-			snprintf(err, 128, "tls: this build has no TLS model (models/tls)");
-			goto fail;
-		}
+		tls_config_default(&pg->tls);
 		pg->tls.max_version = cfg->tls_version;
 		pg->tls.min_version = TLS_V12;  /* OpenSSL 3's minimum */
 		hc.tls = &pg->tls;
@@ -309,7 +293,6 @@ struct web_page *web_page_start(struct node *nd, const struct web_page_config *c
 	}
 	if (!pg->hc) {
 		snprintf(err, 128, "cannot make an HTTP client on %s", nd->name);
-fail:
 		free(pg->url);
 		free(pg->origin);
 		free(pg->name);

@@ -66,11 +66,6 @@ void web_object_path(char *buf, size_t n, int i, int64_t bytes);
 struct web_page *web_page_start(struct node *nd, const struct web_page_config *cfg, simtime_t at,
 				char *err);
 
-/* *c = the TLS model's defaults (OpenSSL 3's); -1 when this build has no
- * TLS model. */
-struct tls_config;
-int web_tls_defaults(struct tls_config *c);
-
 /* Pages started and finished so far in this simulation. */
 void web_counts(struct sim *s, int64_t *started, int64_t *finished);
 

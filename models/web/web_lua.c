@@ -209,8 +209,7 @@ static int l_server(lua_State *L)
 	c.h1 = true;
 	c.h2 = h2;
 	if (tls > 0) {
-		if (web_tls_defaults(&ws->tls) < 0)
-			return host_error(L, "%s: tls: this build has no TLS model (models/tls); use tls = false", what);
+		tls_config_default(&ws->tls);
 		ws->tls.max_version = (uint16_t)tls;
 		snprintf(ws->tls.alpn, sizeof(ws->tls.alpn), "%s", h2 ? "h2,http/1.1" : "http/1.1");
 		if (host_has(L, 1, "cert_chain"))
