@@ -335,6 +335,17 @@ static void conn_open(struct cli_origin *o)
 	}
 }
 
+/* One connection for the origin: h2, or "auto" over TLS until the first
+ * connection's ALPN has told whether the server speaks h2 (as Chrome waits
+ * for its first connection to an origin that may be HTTP/2). */
+static bool origin_wants_one(const struct cli_origin *o)
+{
+	if (o->proto_known)
+		return o->is_h2;
+	enum http_proto p = o->cl->cfg.proto;
+	return p == HTTP_PROTO_H2 || (p == HTTP_PROTO_AUTO && o->https);
+}
+
 /* Hands queued requests to connections that can take them, opening new
  * ones within the origin's limit. */
 void cli_dispatch(struct cli_origin *o)
@@ -342,7 +353,6 @@ void cli_dispatch(struct cli_origin *o)
 	struct http_client *cl = o->cl;
 	if (o->dns != DNS_DONE || cl->freeing)
 		return;
-	enum http_proto p = cl->cfg.proto;
 	while (o->pend_head) {
 		struct cli_conn *best = NULL;
 		for (struct cli_conn *c = o->conns; c; c = c->next) {
@@ -371,13 +381,14 @@ void cli_dispatch(struct cli_origin *o)
 		}
 		/* nothing can take it now: open connections, one per waiting
 		 * request (one in all for h2), within the limit */
-		bool h2_pending = p == HTTP_PROTO_H2 && o->nconns > 0;
-		if (!h2_pending && o->nconnecting < o->npend && o->nconns < cl->cfg.max_conns_per_origin) {
+		bool one = origin_wants_one(o);
+		if (!(one && o->nconns > 0) && o->nconnecting < o->npend &&
+		    o->nconns < cl->cfg.max_conns_per_origin) {
 			int before = o->npend;
 			conn_open(o);
 			if (o->npend < before)
 				continue; /* the connect failed at once and took a request with it */
-			if (p == HTTP_PROTO_H2)
+			if (one)
 				break;
 			continue;
 		}
@@ -507,6 +518,8 @@ static void cc_up(struct http_xport *x, void *ctx)
 		c->p = xmalloc(sizeof(*c->p));
 		h1_init(c->p, H1_RESPONSE);
 	}
+	c->o->proto_known = true;
+	c->o->is_h2 = h2;
 	cli_dispatch(c->o);
 	if (!c->dead && !c->nfl)
 		cli_idle_arm(c);
@@ -749,10 +762,6 @@ int64_t http_client_get(struct http_client *cl, const char *url, int64_t page_id
 	char e[128];
 	if (http_url_parse(url, &u, err ? err : e) < 0)
 		return -1;
-	if (u.https && !xp_tls_available()) {
-		snprintf(err ? err : e, 128, "'%.60s': https needs the TLS model (models/tls), not in this build", url);
-		return -1;
-	}
 	struct sim *s = cli_sim(cl);
 	struct cli_req *r = xcalloc(1, sizeof(*r));
 	r->cl = cl;

@@ -217,6 +217,38 @@ static void drop_pieces(struct http_xport *x)
 	x->staged = 0;
 }
 
+/* Over TLS every send is a record and leaves at once (there is no "more"),
+ * so runs of small pieces are joined into one buffer of at most a record's
+ * plaintext (16384 bytes, RFC 8446 §5.1) first: a response head and a small
+ * body, or many h2 frames, then share records and segments as they would
+ * in OpenSSL's write buffer. */
+static void join_small_pieces(struct http_xport *x)
+{
+	int out = 0;
+	for (int i = 0; i < x->npieces;) {
+		uint64_t total = 0;
+		int j = i;
+		while (j < x->npieces && total + x->pieces[j].len <= 16384)
+			total += x->pieces[j++].len;
+		if (j - i < 2) {
+			x->pieces[out++] = x->pieces[i++];
+			continue;
+		}
+		struct pbuf *b = pbuf_new(NULL, (uint32_t)total); /* zeros */
+		uint32_t off = 0;
+		for (int k = i; k < j; k++) {
+			if (x->pieces[k].buf) {
+				memcpy(b->data + off, x->pieces[k].buf->data, x->pieces[k].len);
+				pbuf_unref(x->pieces[k].buf);
+			}
+			off += (uint32_t)x->pieces[k].len;
+		}
+		x->pieces[out++] = (struct xp_piece){ b, total };
+		i = j;
+	}
+	x->npieces = out;
+}
+
 bool xp_push(struct http_xport *x)
 {
 	stage_cut(x);
@@ -225,6 +257,8 @@ bool xp_push(struct http_xport *x)
 		drop_pieces(x);
 		return false;
 	}
+	if (x->tls && x->npieces > 1)
+		join_small_pieces(x);
 	for (int i = 0; i < x->npieces && ok; i++) {
 		struct xp_piece *p = &x->pieces[i];
 		bool more = i + 1 < x->npieces;
