@@ -14,7 +14,9 @@
  * Every other metric of a run's series (application metrics such as
  * requests_per_s and latency_ns, a scenario's own metric() rows) is drawn
  * by the generic metric.gp, one figure per metric, metric='NAME' added to
- * the command, into metric-NAME.png and .svg. */
+ * the command, into metric-NAME.png and .svg.  A run with page loads gets
+ * a waterfall per page (waterfall.gp; waterfall.c picks the pages),
+ * page=N added to the command, into waterfall-page-N.png and .svg. */
 #include "analysis/plot.h"
 
 #include <dirent.h>
@@ -31,6 +33,7 @@
 #include "sim/results.h"
 #include "sim/sim.h"
 #include "sim/util.h"
+#include "analysis/waterfall.h"
 
 /* Metric names the templates that apply draw (needs-metric and draws). */
 struct names {
@@ -112,6 +115,13 @@ static bool plain_name(const char *s)
 struct generic {
 	struct names *drawn, todo;
 };
+
+static void on_page(void *arg, int64_t page_id)
+{
+	char s[32];
+	snprintf(s, sizeof(s), "%lld", (long long)page_id);
+	names_add(arg, s);
+}
 
 static int on_series_key(void *arg, const char *metric, const char *entity, int64_t n)
 {
@@ -284,6 +294,21 @@ int plot_figures(const char *home, struct db *db, const char *dbpath, const char
 						      xstrdup(extra), { 0, 0 }, 0, 0 };
 	}
 	names_free(&g.todo);
+	/* a waterfall per page of a run (the first few: waterfall.h) */
+	struct names pages = { 0 };
+	if (strcmp(kind, "run") == 0)
+		waterfall_pages(db, id, on_page, &pages);
+	if (pages.n)
+		tasks = xrealloc(tasks, ((size_t)ntasks + pages.n + 1) * sizeof(*tasks));
+	for (size_t i = 0; i < pages.n; i++) {
+		char tpath[8400], base[8400], extra[160];
+		snprintf(tpath, sizeof(tpath), "%s/waterfall.gp", adir);
+		snprintf(base, sizeof(base), "%s/%swaterfall-page-%s", outdir, prefix, pages.v[i]);
+		snprintf(extra, sizeof(extra), "page=%s; ", pages.v[i]);
+		tasks[ntasks++] = (struct plot_task){ xstrdup("waterfall.gp"), xstrdup(tpath), xstrdup(base),
+						      xstrdup(extra), { 0, 0 }, 0, 0 };
+	}
+	names_free(&pages);
 	names_free(&covered);
 	run_tasks(home, dbpath, kind, id, tasks, ntasks, plot_parallelism());
 	int drawn = 0;

@@ -35,6 +35,7 @@
 #include "analysis/stats.h"
 #include "sim/util.h"
 #include "analysis/report_priv.h"
+#include "analysis/waterfall.h"
 
 #define REPORT_ALL_RUNS 8
 #define REPORT_MAX_RUN_FIGS 16
@@ -281,6 +282,7 @@ static int write_index(struct report *r, const char *why, struct figs *sweep_fig
 		fprintf(f, "</h3>\n<p>");
 		report_run_params(f, r, u);
 		fprintf(f, "%sseed %lld</p>\n", r->varied.n ? ", " : "", (long long)u->seed);
+		waterfall_page_table(f, r->h, u->run_id);
 		if (u->figs.n == 0)
 			fprintf(f, "<p class=note>Nothing to draw: the run recorded no series "
 				   "(scenarios record them with <code>record { ... }</code>).</p>\n");

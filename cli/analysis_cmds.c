@@ -1,5 +1,6 @@
-/* `wirelab plot`, `wirelab merge` and `wirelab report`: their command
- * lines, parsed here and handed to analysis/ (plot.c, merge.c, report.c).
+/* `wirelab plot`, `wirelab merge`, `wirelab report` and `wirelab har`:
+ * their command lines, parsed here and handed to analysis/ (plot.c,
+ * merge.c, report.c, har.c).
  * Mistakes go through the shared usage printer (usage.h). */
 #include "cli/analysis_cmds.h"
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/har.h"
 #include "analysis/merge.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
@@ -91,4 +93,35 @@ int report_main(int argc, char **argv)
 	if (!dbpath)
 		return cmd_usage("report", "which result file? e.g. wirelab report sweep.db --out report");
 	return report_write(dbpath, outdir);
+}
+
+int har_main(int argc, char **argv)
+{
+	const char *dbpath = NULL, *out = NULL;
+	long long run = -1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--run") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
+			if (i + 1 >= argc)
+				return cmd_usage("har", "%s needs %s", a, a[2] == 'r' ? "a run number" : "a file name");
+			if (a[2] == 'r') {
+				char *end;
+				errno = 0;
+				run = strtoll(argv[++i], &end, 10);
+				if (!argv[i][0] || *end || errno || run < 1)
+					return cmd_usage("har", "--run needs a run number (1, 2, ...), got '%s'", argv[i]);
+			} else {
+				out = argv[++i];
+			}
+		} else if (a[0] == '-' && a[1]) {
+			return cmd_usage("har", "unknown option '%s'", a);
+		} else if (!dbpath) {
+			dbpath = a;
+		} else {
+			return cmd_usage("har", "one result file at a time (got a second: '%s')", a);
+		}
+	}
+	if (!dbpath)
+		return cmd_usage("har", "which result file? e.g. wirelab har page_load.db");
+	return har_main_write(dbpath, run, out);
 }

@@ -9,6 +9,7 @@
  *                 [--seed S] --out FILE.db [--emit-jobs] [--quiet]
  *   wirelab merge OUT.db IN.db...
  *   wirelab report FILE.db [--out DIR]
+ *   wirelab har FILE.db [--run N] [--out FILE.har]
  *   wirelab --help | --version
  */
 #include <errno.h>
@@ -28,6 +29,7 @@ extern const struct host_module dns_module;
 extern const struct host_module http_module;
 extern const struct host_module dns_res_module;
 extern const struct host_module tls_module;
+extern const struct host_module web_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
 static const struct host_module *const modules[] = {
@@ -41,6 +43,7 @@ static const struct host_module *const modules[] = {
 	&tls_module,
 	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&http_module,
+	&web_module,
 };
 
 static const char usage[] =
@@ -75,6 +78,10 @@ static const char usage[] =
 	"      Recomputes the statistics and writes DIR/index.html (default: FILE's\n"
 	"      name without .db, plus -report) with every run, the summary table\n"
 	"      and the figures (PNG and SVG) drawn by the templates in analysis/.\n"
+	"  wirelab har FILE.db [--run N] [--out FILE.har]\n"
+	"      Writes run N's HTTP requests and page loads (default: the last run)\n"
+	"      as a HAR 1.2 file that browsers' developer tools and HAR viewers\n"
+	"      open (default: FILE's name with .har; - for standard output).\n"
 	"  wirelab --help | --version\n"
 	"\n"
 	"Exit status: 0 on success, 1 if a run failed, 2 for a usage error.\n"
@@ -209,5 +216,7 @@ int main(int argc, char **argv)
 		return merge_main(argc - 2, argv + 2);
 	if (strcmp(cmd, "report") == 0)
 		return report_main(argc - 2, argv + 2);
-	return usage_error("unknown command '%s' (commands: run, plot, sweep, merge, report)", cmd);
+	if (strcmp(cmd, "har") == 0)
+		return har_main(argc - 2, argv + 2);
+	return usage_error("unknown command '%s' (commands: run, plot, sweep, merge, report, har)", cmd);
 }

@@ -13,6 +13,7 @@ static const struct { const char *cmd, *line; } usage_lines[] = {
 		   " --out FILE.db [--emit-jobs] [--quiet]" },
 	{ "merge", "wirelab merge OUT.db IN.db... [--quiet]" },
 	{ "report", "wirelab report FILE.db [--out DIR]" },
+	{ "har", "wirelab har FILE.db [--run N] [--out FILE.har]" },
 };
 
 static int vusage(const char *cmd, const char *fmt, va_list ap)

@@ -711,6 +711,18 @@ static void origin_resolve(struct cli_origin *o)
 	}
 }
 
+/* Requests started at one instant (a page's objects, asked for in one
+ * loop) are dispatched together, after the last of them, so they leave
+ * in one push as a browser's writes of one task do. */
+static void dispatch_ev(struct sim *s, void *obj, uint64_t arg)
+{
+	(void)s;
+	(void)arg;
+	struct cli_origin *o = obj;
+	o->dispatch_armed = false;
+	cli_dispatch(o);
+}
+
 static void req_start_ev(struct sim *s, void *obj, uint64_t arg)
 {
 	(void)arg;
@@ -737,7 +749,10 @@ static void req_start_ev(struct sim *s, void *obj, uint64_t arg)
 	if (o->dns == DNS_RESOLVING)
 		return;
 	r->t_ready = r->t_start;
-	cli_dispatch(o);
+	if (!o->dispatch_armed) {
+		o->dispatch_armed = true;
+		sim_at(s, s->now, dispatch_ev, o, 0);
+	}
 }
 
 int64_t http_client_get(struct http_client *cl, const char *url, int64_t page_id, http_done_fn done, void *ctx,

@@ -155,6 +155,7 @@ struct cli_origin {
 	int npend;
 	struct cli_conn *conns;
 	int nconns, nconnecting;
+	bool dispatch_armed;            /* a dispatch is scheduled for now */
 	bool proto_known, is_h2;        /* a connection has come up and said which */
 };
 
