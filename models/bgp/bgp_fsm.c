@@ -76,6 +76,8 @@ void bgp_conn_send(struct bgp_conn *c, const uint8_t *buf, size_t len)
 	uint8_t type = buf[18];
 	if (type >= 1 && type <= 5)
 		s->st.msgs_out[type]++;
+	if (type == BGP_MSG_KEEPALIVE)
+		s->st.last_keepalive_out = s->sim->now;
 	s->st.bytes_out += len;
 	if (s->cfg.transport == BGP_TRANSPORT_TCP)
 		bgp_tcp_send(c, buf, len);

@@ -112,7 +112,7 @@ struct bgp_session *bgp_session_new(struct sim *sim, struct node *nd,
 	s->local_id = id;
 	s->state = s->base = BGP_IDLE;
 	s->st.last_established = s->st.last_down = SIM_NEVER;
-	s->st.last_rx = SIM_NEVER;
+	s->st.last_rx = s->st.last_keepalive_out = SIM_NEVER;
 	bgp_fsm_init_timers(s);
 	timer_init(sim, &s->start_timer, start_due, s);
 	if (cfg->transport == BGP_TRANSPORT_TCP && bgp_tcp_register(s, err, errlen) < 0) {

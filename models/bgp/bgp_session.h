@@ -73,6 +73,8 @@ struct bgp_session_config {
 	                                  * (RFC 7606, as FRR and BIRD); false: every
 	                                  * UPDATE error resets the session (RFC 4271) */
 	bool log;                        /* state changes and errors in the events table */
+	bool tcp_nodelay;                /* TCP: Nagle off (FRR: on, bgpd sets
+	                                  * TCP_NODELAY only before a NOTIFICATION) */
 	simtime_t channel_delay;         /* channel transport: one-way delay */
 	const char *name;                /* for events and logs; copied; NULL: "a-b" */
 };
@@ -174,6 +176,7 @@ struct bgp_session_stats {
 	uint64_t established_count;              /* times it reached Established */
 	simtime_t last_established, last_down;   /* SIM_NEVER if never */
 	simtime_t last_rx;                       /* time of the last message received */
+	simtime_t last_keepalive_out;            /* time of the last KEEPALIVE sent */
 	uint8_t last_notif_sent[2], last_notif_rcvd[2]; /* code, subcode; 0,0 none */
 };
 const struct bgp_session_stats *bgp_session_stats(const struct bgp_session *s);

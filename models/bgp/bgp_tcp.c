@@ -153,6 +153,7 @@ static void on_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 	c->ts = child;
 	c->state = BGP_CONNECT;
 	tcp_set_callbacks(child, &conn_cbs, c);
+	tcp_set_nodelay(child, s->cfg.tcp_nodelay);
 	char name[80];
 	snprintf(name, sizeof name, "bgp:%s:in", s->name);
 	tcp_set_name(child, name);
@@ -233,6 +234,7 @@ void bgp_tcp_connect(struct bgp_conn *c)
 	struct tcp_config tc;
 	tcp_config_default(&tc);
 	tc.tos = BGP_TOS;
+	tc.nagle = !s->cfg.tcp_nodelay;
 	c->ts = tcp_socket(s->nd, &tc, &conn_cbs, c);
 	if (!c->ts) {
 		bgp_conn_transport_down(c, TCP_EINVAL);
