@@ -33,13 +33,13 @@ struct chan_msg {
 };
 
 struct chan_dir {
-	struct bgp_chan *ch;
+	struct bgp_bytechan *ch;
 	int to;                        /* index of the receiving end */
 	struct chan_msg *head, *tail;
 	struct timer t;
 };
 
-struct bgp_chan {
+struct bgp_bytechan {
 	struct sim *sim;
 	struct bgp_session *end[2];
 	struct chan_dir dir[2];        /* dir[i]: towards end[i] */
@@ -48,7 +48,7 @@ struct bgp_chan {
 	bool up;
 };
 
-static int end_of(const struct bgp_chan *ch, const struct bgp_session *s)
+static int end_of(const struct bgp_bytechan *ch, const struct bgp_session *s)
 {
 	return ch->end[0] == s ? 0 : 1;
 }
@@ -64,7 +64,7 @@ static void dir_clear(struct chan_dir *d)
 	timer_cancel(&d->t);
 }
 
-static void chan_free(struct bgp_chan *ch)
+static void bytechan_free(struct bgp_bytechan *ch)
 {
 	for (int i = 0; i < 2; i++) {
 		dir_clear(&ch->dir[i]);
@@ -74,7 +74,7 @@ static void chan_free(struct bgp_chan *ch)
 }
 
 /* Queues a message from `from` to the other end. */
-static void chan_put(struct bgp_chan *ch, int from, uint8_t kind, uint32_t id,
+static void chan_put(struct bgp_bytechan *ch, int from, uint8_t kind, uint32_t id,
 		     const uint8_t *data, size_t len)
 {
 	if (!ch->up || !ch->end[1 - from])
@@ -105,7 +105,7 @@ static struct bgp_conn *conn_by_id(struct bgp_session *s, uint32_t id)
 	return NULL;
 }
 
-static void deliver(struct bgp_chan *ch, int to, struct chan_msg *m)
+static void deliver(struct bgp_bytechan *ch, int to, struct chan_msg *m)
 {
 	struct bgp_session *s = ch->end[to];
 	if (!s)
@@ -146,7 +146,7 @@ static void deliver(struct bgp_chan *ch, int to, struct chan_msg *m)
 static void dir_due(struct sim *sim, void *obj)
 {
 	struct chan_dir *d = obj;
-	struct bgp_chan *ch = d->ch;
+	struct bgp_bytechan *ch = d->ch;
 	struct bgp_session *s = ch->end[d->to];
 	if (s)
 		bgp_enter(s);
@@ -171,7 +171,7 @@ int bgp_channel_join(struct bgp_session *a, struct bgp_session *b)
 	if (a == b || a->cfg.transport != BGP_TRANSPORT_CHANNEL ||
 	    b->cfg.transport != BGP_TRANSPORT_CHANNEL || a->chan || b->chan || a->sim != b->sim)
 		return -1;
-	struct bgp_chan *ch = xcalloc(1, sizeof *ch);
+	struct bgp_bytechan *ch = xcalloc(1, sizeof *ch);
 	ch->sim = a->sim;
 	ch->end[0] = a;
 	ch->end[1] = b;
@@ -188,7 +188,7 @@ int bgp_channel_join(struct bgp_session *a, struct bgp_session *b)
 
 void bgp_channel_set_up(struct bgp_session *a, bool up)
 {
-	struct bgp_chan *ch = a->chan;
+	struct bgp_bytechan *ch = a->chan;
 	if (!ch || ch->up == up)
 		return;
 	ch->up = up;
@@ -210,33 +210,33 @@ void bgp_channel_set_up(struct bgp_session *a, bool up)
 	}
 }
 
-void bgp_chan_connect(struct bgp_conn *c)
+void bgp_bytechan_connect(struct bgp_conn *c)
 {
-	struct bgp_chan *ch = c->s->chan;
+	struct bgp_bytechan *ch = c->s->chan;
 	if (!ch)
 		return;                 /* not joined yet: ConnectRetry tries again */
 	c->chan_id = ++ch->next_id;
 	chan_put(ch, end_of(ch, c->s), CH_SYN, c->chan_id, NULL, 0);
 }
 
-void bgp_chan_send(struct bgp_conn *c, const uint8_t *buf, size_t len)
+void bgp_bytechan_send(struct bgp_conn *c, const uint8_t *buf, size_t len)
 {
-	struct bgp_chan *ch = c->s->chan;
+	struct bgp_bytechan *ch = c->s->chan;
 	if (ch && c->chan_id)
 		chan_put(ch, end_of(ch, c->s), CH_DATA, c->chan_id, buf, len);
 }
 
-void bgp_chan_close(struct bgp_conn *c, bool graceful)
+void bgp_bytechan_close(struct bgp_conn *c, bool graceful)
 {
-	struct bgp_chan *ch = c->s->chan;
+	struct bgp_bytechan *ch = c->s->chan;
 	if (ch && c->chan_id)
 		chan_put(ch, end_of(ch, c->s), graceful ? CH_FIN : CH_RST, c->chan_id, NULL, 0);
 	c->chan_id = 0;
 }
 
-void bgp_chan_detach(struct bgp_session *s)
+void bgp_bytechan_detach(struct bgp_session *s)
 {
-	struct bgp_chan *ch = s->chan;
+	struct bgp_bytechan *ch = s->chan;
 	if (!ch)
 		return;
 	int e = end_of(ch, s);
@@ -244,5 +244,5 @@ void bgp_chan_detach(struct bgp_session *s)
 	s->chan = NULL;
 	/* messages towards the departed end are dropped on delivery */
 	if (!ch->end[1 - e])
-		chan_free(ch);
+		bytechan_free(ch);
 }

@@ -82,7 +82,7 @@ void bgp_conn_send(struct bgp_conn *c, const uint8_t *buf, size_t len)
 	if (s->cfg.transport == BGP_TRANSPORT_TCP)
 		bgp_tcp_send(c, buf, len);
 	else
-		bgp_chan_send(c, buf, len);
+		bgp_bytechan_send(c, buf, len);
 	/* §8.2.2: sending a KEEPALIVE or UPDATE restarts the KeepaliveTimer */
 	if ((type == BGP_MSG_KEEPALIVE || type == BGP_MSG_UPDATE) && c->ka_ns &&
 	    c->state >= BGP_OPENCONFIRM)
@@ -199,7 +199,7 @@ static void transport_close(struct bgp_conn *c, bool graceful)
 	if (c->s->cfg.transport == BGP_TRANSPORT_TCP)
 		bgp_tcp_close(c, graceful);
 	else
-		bgp_chan_close(c, graceful);
+		bgp_bytechan_close(c, graceful);
 }
 
 /* After a connection closed: if none is left past Connect, the session
@@ -287,7 +287,7 @@ static void start_connect(struct bgp_session *s)
 	if (s->cfg.transport == BGP_TRANSPORT_TCP)
 		bgp_tcp_connect(c);
 	else
-		bgp_chan_connect(c);
+		bgp_bytechan_connect(c);
 }
 
 static void connect_retry_expired(struct sim *sim, void *obj)

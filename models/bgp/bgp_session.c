@@ -152,7 +152,7 @@ static void session_destroy(struct bgp_session *s)
 			if (s->cfg.transport == BGP_TRANSPORT_TCP)
 				bgp_tcp_close(c, false);
 			else
-				bgp_chan_close(c, false);
+				bgp_bytechan_close(c, false);
 		}
 		free(c->rx);
 		while (c->tx_head) {
@@ -168,7 +168,7 @@ static void session_destroy(struct bgp_session *s)
 	if (s->cfg.transport == BGP_TRANSPORT_TCP)
 		bgp_tcp_unregister(s);
 	else
-		bgp_chan_detach(s);
+		bgp_bytechan_detach(s);
 	free(s);
 }
 
@@ -288,7 +288,7 @@ int bgp_session_send_raw(struct bgp_session *s, const uint8_t *buf, size_t len)
 	if (s->cfg.transport == BGP_TRANSPORT_TCP)
 		bgp_tcp_send(c, buf, len);
 	else
-		bgp_chan_send(c, buf, len);
+		bgp_bytechan_send(c, buf, len);
 	return 0;
 }
 

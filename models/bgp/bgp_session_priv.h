@@ -11,7 +11,7 @@
 #include "sim/sched.h"
 
 struct tcp_sock;
-struct bgp_chan;
+struct bgp_bytechan;
 struct rng;
 
 enum { BGP_CONN_OUT = 0, BGP_CONN_IN = 1 };
@@ -63,7 +63,7 @@ struct bgp_session {
 	int busy;                    /* nesting depth of entries from the simulator */
 	bool dead;                   /* bgp_session_free called while busy */
 
-	struct bgp_chan *chan;       /* channel transport */
+	struct bgp_bytechan *chan;       /* channel transport */
 	struct bgp_session *next_on_node; /* TCP: the node's sessions */
 };
 
@@ -99,9 +99,9 @@ void bgp_tcp_send(struct bgp_conn *c, const uint8_t *buf, size_t len);
 /* graceful: FIN after what is queued (unread input discarded); else RST. */
 void bgp_tcp_close(struct bgp_conn *c, bool graceful);
 
-void bgp_chan_connect(struct bgp_conn *c);
-void bgp_chan_send(struct bgp_conn *c, const uint8_t *buf, size_t len);
-void bgp_chan_close(struct bgp_conn *c, bool graceful);
-void bgp_chan_detach(struct bgp_session *s);
+void bgp_bytechan_connect(struct bgp_conn *c);
+void bgp_bytechan_send(struct bgp_conn *c, const uint8_t *buf, size_t len);
+void bgp_bytechan_close(struct bgp_conn *c, bool graceful);
+void bgp_bytechan_detach(struct bgp_session *s);
 
 #endif
