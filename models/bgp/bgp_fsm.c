@@ -16,7 +16,8 @@
  * 6608 subcodes), Cease 6/x (RFC 4486).  When the last connection past
  * Connect goes, the session is down: Idle, and back to Connect/Active after
  * the idle hold time if restart_after_error is set (FRR's and BIRD's
- * automatic restart).
+ * automatic restart) -- except that a transport failure in OpenSent goes
+ * to Active with the ConnectRetry timer restarted (§8.2.2).
  *
  * Timers: the Hold Timer is restarted by every message received (FRR
  * restarts it on any message; RFC 4271 §8.2.2 names KEEPALIVE and UPDATE,
@@ -163,7 +164,7 @@ static void update_state(struct bgp_session *s)
 		s->last_down.from = old;
 		s->st.last_down = s->sim->now;
 		char e[96] = "";
-		if (s->last_down.reason != BGP_DOWN_TRANSPORT && s->last_down.reason != BGP_DOWN_ADMIN)
+		if (s->last_down.code)
 			bgp_err_str(s->last_down.code, s->last_down.subcode, e, sizeof e);
 		sess_log(s, "bgp_down", "from %s: %s %s", bgp_state_name(old),
 			 bgp_down_reason_name(s->last_down.reason), e);

@@ -43,7 +43,19 @@ local za, zb, zev = pair("zero", "1ms", nil, { hold = "0s" })
 local ma, mb, mev = pair("mal", "1ms")
 local wa, wb, wev = pair("tw", "1ms")
 
+-- 5. the channel transport (no TCP): SYN and SYN-ACK take one delay each,
+--    so with 10 ms the passive side is Established at 30 ms, the initiator
+--    at 40 ms; the same FSM drops a silenced peer after the Hold Time.
+local cev = { x = {}, y = {} }
+local cx = bgp.session { transport = "channel", id = "1.1.1.1", local_as = 1, peer_as = 2,
+  restart = false, on_established = function() cev.x.up = now() end,
+  on_down = function(s, r, c, sub) cev.x.down = now(); cev.x.code = c end }
+local cy = bgp.session { transport = "channel", id = "2.2.2.2", local_as = 2, peer_as = 1,
+  passive = true, restart = false, with = cx, delay = "10ms",
+  on_established = function() cev.y.up = now() end }
+
 run("1s")
+check(cev.y.up == 30 * ms and cev.x.up == 40 * ms, "channel: Established at 3 and 4 delays")
 -- 2 RTT = 40 ms, plus transmission of a few short frames at 100 Mbit/s
 check(fev.a.up and fev.a.up >= 40 * ms and fev.a.up < 41 * ms,
       string.format("initiator Established at %.3f ms (2 RTT = 40 ms)", fev.a.up / ms))
@@ -88,6 +100,8 @@ check(za:stats().keepalive_out == 1 and zb:stats().keepalive_out == 1 and za:sta
 
 -- silence b: a drops the session Hold Time after the last message from b
 kb:silence(true)
+cy:silence(true)
+local clast = cx:stats().last_rx
 local last = ka:stats().last_rx
 run("400s")
 check(kev.a.down == last + 90 * s,
@@ -95,3 +109,4 @@ check(kev.a.down == last + 90 * s,
 check(kev.a.code == 4 and kev.a.sub == 0 and kev.a.reason == "hold timer expired",
       "NOTIFICATION 4/0 sent")
 check(kev.b.code == 4 and kev.b.reason == "notification received", "the silent peer received 4/0")
+check(cev.x.down == clast + 90 * s and cev.x.code == 4, "channel: hold timer expired after 90 s, 4/0")
