@@ -30,6 +30,7 @@ extern const struct host_module http_module;
 extern const struct host_module dns_res_module;
 extern const struct host_module tls_module;
 extern const struct host_module web_module;
+extern const struct host_module bgp_session_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
 static const struct host_module *const modules[] = {
@@ -44,6 +45,7 @@ static const struct host_module *const modules[] = {
 	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&http_module,
 	&web_module,
+	&bgp_session_module,
 };
 
 static const char usage[] =
