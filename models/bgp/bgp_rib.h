@@ -15,9 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/bgp/bgp_msg.h" /* struct bgp_prefix, enum bgp_origin */
 #include "sim/time.h"
-
-enum { BGP_ORIGIN_IGP = 0, BGP_ORIGIN_EGP = 1, BGP_ORIGIN_INCOMPLETE = 2 };
 
 /* What the neighbour is to us (Gao and Rexford, "Stable Internet routing
  * without global coordination", IEEE/ACM ToN 2001).  NONE: no relationship
@@ -86,10 +85,6 @@ char *bgp_aspath_fmt(char *buf, size_t n, const struct bgp_rattr *a);
 
 /* ---- the prefix table ---- */
 
-struct bgp_prefix {
-	uint32_t addr;           /* masked */
-	uint8_t len;
-};
 /* "203.0.113.0/24" into buf (at least 19 bytes). */
 char *bgp_prefix_fmt(char *buf, struct bgp_prefix p);
 /* Parses "a.b.c.d/len"; -1 if malformed or host bits are set. */
