@@ -81,11 +81,17 @@ static const struct bgp_rattr *export_attr(struct bgp_speaker *sp, struct bgp_pe
 static void pend(struct bgp_peer *p, struct bgp_dest *d)
 {
 	struct bgp_adj_out *o = bgp_dest_out(d, p->idx);
-	if (o->pending)
-		return;
-	o->pending = true;
-	xgrow((void **)&p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
-	p->pending[p->npending++] = d;
+	if (!o->pending) {
+		o->pending = true;
+		xgrow((void **)&p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
+		p->pending[p->npending++] = d;
+	}
+	if (!p->kicked) { /* also when d was pending already: it may have become a withdrawal */
+		struct bgp_speaker *sp = p->sp;
+		p->kicked = true;
+		xgrow((void **)&sp->kick, &sp->capkick, sp->nkick + 1, sizeof(*sp->kick));
+		sp->kick[sp->nkick++] = p;
+	}
 }
 
 void bgp_export_dest(struct bgp_speaker *sp, struct bgp_dest *d)
@@ -202,8 +208,11 @@ static void flush(struct bgp_peer *p, bool wd_only)
 
 void bgp_export_kick(struct bgp_speaker *sp)
 {
-	for (size_t i = 0; i < sp->npeers; i++) {
-		struct bgp_peer *p = sp->peers[i];
+	size_t n = sp->nkick;
+	sp->nkick = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct bgp_peer *p = sp->kick[i];
+		p->kicked = false;
 		if (!p->npending || !p->up)
 			continue;
 		if (!timer_pending(&p->mrai_timer))

@@ -74,6 +74,7 @@ static void world_free(void *p)
 		bgp_table_free(&sp->rib, &w->attrs);
 		free(sp->peers);
 		free(sp->dirty);
+		free(sp->kick);
 		free(sp);
 	}
 	free(w->sp);

@@ -83,6 +83,7 @@ struct bgp_peer {
 	struct timer mrai_timer;
 	struct bgp_dest **pending;    /* changes held back by MRAI, in order */
 	size_t npending, cappending;
+	bool kicked;                  /* on the speaker's list of peers with new changes */
 	struct bgp_peer_stats st;
 };
 
@@ -111,6 +112,8 @@ struct bgp_speaker {
 	struct timer proc_timer;
 	struct bgp_dest **dirty;
 	size_t ndirty, capdirty;
+	struct bgp_peer **kick;       /* peers whose pending list grew since the last send */
+	size_t nkick, capkick;
 	uint64_t best_changes;
 	simtime_t last_change;        /* of any best route; SIM_NEVER if none */
 	uint32_t index;               /* in w->sp */
