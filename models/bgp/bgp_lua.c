@@ -462,6 +462,20 @@ static int m_routes(lua_State *L)
 	return 1;
 }
 
+/* s:fib(prefix) -> the interface a BGP route in the node's table uses, or nil */
+static int m_fib(lua_State *L)
+{
+	struct bgp_speaker *sp = checkspeaker(L, "fib");
+	struct bgp_prefix pfx = checkprefix(L, 2, "fib");
+	if (!sp->node)
+		return host_error(L, "fib: speaker %s has no node (so no forwarding table)", sp->name);
+	const struct route *r = fib_get(&sp->node->fib, pfx.addr, pfx.len);
+	if (!r || r->type != RT_BGP || !r->out)
+		return 0;
+	lua_pushstring(L, r->out->name);
+	return 1;
+}
+
 static void setnum(lua_State *L, const char *k, uint64_t v)
 {
 	lua_pushinteger(L, (lua_Integer)v);
@@ -759,6 +773,7 @@ static int bgp_lua_open(struct host *h, lua_State *L, struct errbuf *err)
 	static const luaL_Reg sm[] = {
 		{ "peer", m_peer },     { "announce", m_announce }, { "withdraw", m_withdraw },
 		{ "best", m_best },     { "routes", m_routes },     { "stats", m_stats },
+		{ "fib", m_fib },
 		{ NULL, NULL },
 	};
 	new_class(L, SPEAKER_MT, speaker_index, speaker_tostring, sm);

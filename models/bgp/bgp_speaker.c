@@ -94,6 +94,8 @@ struct bgp_world *bgp_world_get(struct sim *s)
 	w->jitter_rng = rng_stream(s, "bgp:mrai-jitter");
 	w->m_best = rec_metric_def(s, "bgp_best", "bgp", "", REC_CAN_EVENT,
 				   "a speaker's best route to a prefix changed (events)");
+	w->m_fib = rec_metric_def(s, "bgp_fib", "bgp", "", REC_CAN_EVENT,
+				  "a BGP route entered or left a node's forwarding table (events)");
 	w->last_change = w->last_update = SIM_NEVER;
 	sim_ext_set(s, "bgp_speakers", w, world_free);
 	return w;
@@ -216,7 +218,6 @@ static void mark_dirty(struct bgp_speaker *sp, struct bgp_dest *d)
 
 static void fib_apply(struct sim *s, void *obj, uint64_t arg)
 {
-	(void)s;
 	struct bgp_speaker *sp = obj;
 	struct bgp_dest *d = (struct bgp_dest *)(uintptr_t)arg;
 	d->fib_pending = false;
@@ -225,13 +226,21 @@ static void fib_apply(struct sim *s, void *obj, uint64_t arg)
 	const struct route *r = NULL;
 	if (d->best && d->best->peer)
 		r = ip_route(sp->node, d->best->attr->next_hop);
+	bool log = sp->log_best || rec_on(s, sp->w->m_fib);
+	char pb[20];
 	if (r && r->out && (!cur || cur->type == RT_BGP)) {
+		if (cur && cur->out == r->out)
+			return;
 		fib_add(f, d->pfx.addr, d->pfx.len, RT_BGP, r->out);
 		d->in_fib = true;
+		if (log)
+			rec_log(s, sp->name, "bgp_fib", "%s via %s", bgp_prefix_fmt(pb, d->pfx), r->out->name);
 	} else if (d->in_fib) {
 		if (cur && cur->type == RT_BGP)
 			fib_remove(f, d->pfx.addr, d->pfx.len);
 		d->in_fib = false;
+		if (log)
+			rec_log(s, sp->name, "bgp_fib", "%s removed", bgp_prefix_fmt(pb, d->pfx));
 	}
 }
 

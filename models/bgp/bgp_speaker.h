@@ -127,7 +127,7 @@ struct bgp_world {
 	struct bgp_speaker **sp;
 	size_t nsp, capsp;
 	struct rng *jitter_rng;
-	int m_best, m_updates;        /* recorder metrics */
+	int m_best, m_fib;            /* recorder metrics */
 	uint64_t updates, announces, withdraws; /* sent, all speakers */
 	simtime_t last_change, last_update;  /* SIM_NEVER if none */
 	struct bgp_cand *cand;        /* the decision process's scratch */
