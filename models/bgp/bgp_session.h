@@ -18,13 +18,16 @@
  *    the channel stand in for TCP's handshake and FIN/RST.
  *
  * Defaults (bgp_session_config_default): RFC 4271 §10's suggested values,
- * Hold Time 90 s, Keepalive 30 s (= Hold/3), ConnectRetry 120 s, with
- * RFC 4271 §10's jitter (a factor uniform in [0.75, 1.0]) on the
- * ConnectRetry and Keepalive timers as FRR applies it (bgpd/bgp_fsm.c).
- * FRR's own defaults differ: keepalive 60 s, holdtime 180 s ("traditional"
- * profile, bgpd/bgpd.h BGP_DEFAULT_KEEPALIVE / BGP_DEFAULT_HOLDTIME),
- * ConnectRetry 120 s (BGP_DEFAULT_CONNECT_RETRY); set them per session to
- * reproduce FRR. */
+ * Hold Time 90 s, Keepalive 30 s (= Hold/3), ConnectRetry 120 s.  Jitter
+ * (RFC 4271 §10: a factor uniform in [0.75, 1.0] on ConnectRetry and
+ * Keepalive) is an option, off by default as in FRR: bgpd/bgp_keepalives.c
+ * sends every v_keepalive exactly and bgpd/bgp_fsm.c arms ConnectRetry with
+ * v_connect unjittered (FRR master, 2026); BIRD jitters every BGP timer
+ * (proto/bgp/bgp.c bgp_start_timer).  FRR's own defaults differ: keepalive
+ * 60 s, holdtime 180 s, connect-retry 30 s doubling up to 120 s
+ * ("traditional" profile: bgpd/bgpd.h BGP_DEFAULT_KEEPALIVE,
+ * BGP_DEFAULT_HOLDTIME, BGP_DEFAULT_CONNECT_RETRY, BGP_MAX_CONNECT_RETRY);
+ * set them per session to reproduce FRR. */
 #ifndef WL_BGP_SESSION_H
 #define WL_BGP_SESSION_H
 
@@ -64,6 +67,14 @@ struct bgp_session_config {
 	bool restart_after_error;        /* back to Connect/Active after ConnectRetry
 	                                  * once the session went down (as FRR/BIRD);
 	                                  * false: stay in Idle until bgp_session_start */
+	simtime_t idle_hold;             /* Idle -> restart after an error (FRR's
+	                                  * BGP_INIT_START_TIMER, 1 s) */
+	bool rfc7606;                    /* treat-as-withdraw / attribute discard
+	                                  * (RFC 7606, as FRR and BIRD); false: every
+	                                  * UPDATE error resets the session (RFC 4271) */
+	bool log;                        /* state changes and errors in the events table */
+	bool tcp_nodelay;                /* TCP: Nagle off (FRR: on, bgpd sets
+	                                  * TCP_NODELAY only before a NOTIFICATION) */
 	simtime_t channel_delay;         /* channel transport: one-way delay */
 	const char *name;                /* for events and logs; copied; NULL: "a-b" */
 };
@@ -165,6 +176,7 @@ struct bgp_session_stats {
 	uint64_t established_count;              /* times it reached Established */
 	simtime_t last_established, last_down;   /* SIM_NEVER if never */
 	simtime_t last_rx;                       /* time of the last message received */
+	simtime_t last_keepalive_out;            /* time of the last KEEPALIVE sent */
 	uint8_t last_notif_sent[2], last_notif_rcvd[2]; /* code, subcode; 0,0 none */
 };
 const struct bgp_session_stats *bgp_session_stats(const struct bgp_session *s);

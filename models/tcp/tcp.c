@@ -315,6 +315,11 @@ void tcp_set_name(struct tcp_sock *ts, const char *name)
 
 const char *tcp_name(const struct tcp_sock *ts) { return ts->name; }
 
+void tcp_set_nodelay(struct tcp_sock *ts, bool on)
+{
+	ts->cfg.nagle = !on;
+}
+
 static void default_name(struct tcp_sock *tp)
 {
 	char a[16], b[16];

@@ -88,6 +88,9 @@ void tcp_set_callbacks(struct tcp_sock *ts, const struct tcp_cb *cb, void *ctx);
 /* A name for series and events ("bulk1"); the default is the 4-tuple. */
 void tcp_set_name(struct tcp_sock *ts, const char *name);
 const char *tcp_name(const struct tcp_sock *ts);
+/* Linux TCP_NODELAY: Nagle off (on: false) from now on, e.g. on an
+ * accepted socket, which starts with its listener's settings. */
+void tcp_set_nodelay(struct tcp_sock *ts, bool on);
 
 /* 0 or a negative error. */
 int tcp_bind(struct tcp_sock *ts, uint16_t port);
