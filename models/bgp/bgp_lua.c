@@ -28,6 +28,7 @@
 
 #include "bgp_asgraph.h"
 #include "bgp_chan.h"
+#include "bgp_sess.h"
 #include "bgp_speaker.h"
 #include "cli/host.h"
 #include "models/net/net_lua.h"
@@ -238,7 +239,7 @@ static int m_peer(lua_State *L)
 {
 	static const char *const keys[] = { "with", "relation", "import", "export", "delay", "mrai",
 					    "mrai_withdrawals", "max_prefix", "rr_client", "next_hop_self",
-					    "mode", NULL };
+					    "mode", "hold", "keepalive", "connect_retry", NULL };
 	const char *what = "peer";
 	struct bgp_speaker *sp = checkspeaker(L, "peer");
 	host_check_table(L, 2, what);
@@ -250,9 +251,20 @@ static int m_peer(lua_State *L)
 	lua_pop(L, 1);
 	if (other == sp)
 		return host_error(L, "peer: a speaker cannot peer with itself");
-	const char *mode = host_get_str(L, 2, what, "mode", "channel");
-	if (strcmp(mode, "channel") != 0)
-		return host_error(L, "peer: mode: only \"channel\" is available in this build (got '%s')", mode);
+	const char *mode = host_get_str(L, 2, what, "mode", sp->node && other->node ? "tcp" : "direct");
+	bool tcp = strcmp(mode, "tcp") == 0, direct = strcmp(mode, "direct") == 0;
+	if (!tcp && !direct && strcmp(mode, "channel") != 0)
+		return host_error(L, "peer: mode: expected \"tcp\", \"channel\" or \"direct\", got '%s'", mode);
+	if (tcp && (!sp->node || !other->node))
+		return host_error(L, "peer: mode \"tcp\" needs both speakers on nodes (node = ...)");
+	if (direct && (host_has(L, 2, "hold") || host_has(L, 2, "keepalive") || host_has(L, 2, "connect_retry")))
+		return host_error(L, "peer: hold, keepalive and connect_retry are for modes \"tcp\" and \"channel\"");
+	if (tcp && host_has(L, 2, "delay"))
+		return host_error(L, "peer: delay is for modes \"channel\" and \"direct\"; over TCP the links decide");
+	struct bgp_sess_cfg sc = { .tcp = tcp };
+	sc.hold_time = host_has(L, 2, "hold") ? net_lua_get_span(L, 2, what, "hold", 0) : -1;
+	sc.keepalive = host_has(L, 2, "keepalive") ? net_lua_get_span(L, 2, what, "keepalive", 0) : -1;
+	sc.connect_retry = host_has(L, 2, "connect_retry") ? net_lua_get_span(L, 2, what, "connect_retry", 0) : -1;
 	enum bgp_rel rel = get_rel(L, 2, what);
 	bool has_rel = host_has(L, 2, "relation");
 	if (rel != BGP_REL_NONE && sp->as == other->as)
@@ -329,7 +341,14 @@ static int m_peer(lua_State *L)
 	if (delay < 0)
 		delay = SIM_MS(1);
 	struct bgp_peer *pa, *pb;
-	bgp_chan_connect(sp, &ca, other, &cb, delay, &pa, &pb);
+	if (direct) {
+		bgp_chan_connect(sp, &ca, other, &cb, delay, &pa, &pb);
+	} else {
+		sc.delay = delay;
+		char err[256];
+		if (bgp_sess_connect(sp, &ca, other, &cb, &sc, &pa, &pb, err, sizeof(err)) < 0)
+			return host_error(L, "peer: %s", err);
+	}
 	pa->ops->start(pa);
 	pb->ops->start(pb);
 	push_peer(L, pa);
@@ -572,7 +591,15 @@ static int p_set(lua_State *L, bool up)
 {
 	struct bgp_peer *p = checkpeer(L, up ? "up" : "down");
 	net_lua_check_clock(L, up ? "up" : "down");
-	bgp_chan_set_up(p, up);
+	struct bgp_session *s = bgp_peer_session(p);
+	if (!s)
+		bgp_chan_set_up(p, up);
+	else if (bgp_session_config(s)->transport == BGP_TRANSPORT_CHANNEL)
+		bgp_channel_set_up(s, up);
+	else if (up)
+		bgp_session_start(s);
+	else
+		bgp_session_stop(s);
 	return 0;
 }
 static int p_down(lua_State *L) { return p_set(L, false); }

@@ -18,7 +18,7 @@ for i = 1, k do
 end
 for i = 1, k - 1 do
   link(r[i], r[i + 1], { rate = "100Mbps", delay = "1ms" })
-  sp[i]:peer { with = sp[i + 1] } -- the session's delay is the link's
+  sp[i]:peer { with = sp[i + 1], mode = "direct" } -- the session's delay is the link's
 end
 local pfx = "203.0.113.0/24"
 at("2s", function() sp[1]:announce(pfx) end)
