@@ -282,6 +282,32 @@ static struct bgp_peer *make_end(struct bgp_speaker *sp, struct bgp_speaker *oth
 	return p;
 }
 
+/* Sessions sit on TCP sockets and listeners that other extensions own,
+ * and extensions are destroyed in reverse order of creation: so the
+ * sessions are freed by an extension made after the first of them, before
+ * the speakers' world (made early) and before TCP. */
+static void owner_destroy(void *arg)
+{
+	struct bgp_world *w = arg;
+	for (size_t i = 0; i < w->nsp; i++)
+		for (size_t k = 0; k < w->sp[i]->npeers; k++) {
+			struct bgp_peer *p = w->sp[i]->peers[k];
+			if (p->ops != &sess_ops)
+				continue;
+			struct sess_tx *t = p->tx;
+			if (t->s)
+				bgp_session_free(t->s);
+			t->s = NULL;
+		}
+}
+
+static void ensure_owner(struct bgp_speaker *sp)
+{
+	struct sim *s = sp->w->sim;
+	if (!sim_ext_get(s, "bgp_sess_owner"))
+		sim_ext_set(s, "bgp_sess_owner", sp->w, owner_destroy);
+}
+
 int bgp_sess_connect(struct bgp_speaker *a, struct bgp_peer_cfg *ca, struct bgp_speaker *b,
 		     struct bgp_peer_cfg *cb, const struct bgp_sess_cfg *sc, struct bgp_peer **pa,
 		     struct bgp_peer **pb, char *err, size_t errlen)
@@ -291,9 +317,12 @@ int bgp_sess_connect(struct bgp_speaker *a, struct bgp_peer_cfg *ca, struct bgp_
 	ca->remote_id = b->router_id;
 	cb->remote_id = a->router_id;
 	*pa = make_end(a, b, ca, sc, err, errlen);
-	if (!*pa)
+	if (!*pa) {
+		ensure_owner(a);
 		return -1;
+	}
 	*pb = make_end(b, a, cb, sc, err, errlen);
+	ensure_owner(a);
 	if (!*pb)
 		return -1;
 	if (!sc->tcp && bgp_channel_join(bgp_peer_session(*pa), bgp_peer_session(*pb)) < 0) {
