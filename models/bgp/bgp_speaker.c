@@ -222,21 +222,25 @@ static void fib_apply(struct sim *s, void *obj, uint64_t arg)
 	struct bgp_dest *d = (struct bgp_dest *)(uintptr_t)arg;
 	d->fib_pending = false;
 	struct fib *f = &sp->node->fib;
-	const struct route *cur = fib_get(f, d->pfx.addr, d->pfx.len);
-	const struct route *r = NULL;
-	if (d->best && d->best->peer)
-		r = ip_route(sp->node, d->best->attr->next_hop);
+	/* copies: fib_add may move the table's entries and the lookup memo */
+	const struct route *cr = fib_get(f, d->pfx.addr, d->pfx.len);
+	bool have = cr != NULL, cur_bgp = cr && cr->type == RT_BGP;
+	struct iface *cur_out = cr ? cr->out : NULL, *out = NULL;
+	if (d->best && d->best->peer) {
+		const struct route *r = ip_route(sp->node, d->best->attr->next_hop);
+		out = r ? r->out : NULL;
+	}
 	bool log = sp->log_best || rec_on(s, sp->w->m_fib);
 	char pb[20];
-	if (r && r->out && (!cur || cur->type == RT_BGP)) {
-		if (cur && cur->out == r->out)
+	if (out && (!have || cur_bgp)) {
+		if (have && cur_out == out)
 			return;
-		fib_add(f, d->pfx.addr, d->pfx.len, RT_BGP, r->out);
+		fib_add(f, d->pfx.addr, d->pfx.len, RT_BGP, out);
 		d->in_fib = true;
 		if (log)
-			rec_log(s, sp->name, "bgp_fib", "%s via %s", bgp_prefix_fmt(pb, d->pfx), r->out->name);
+			rec_log(s, sp->name, "bgp_fib", "%s via %s", bgp_prefix_fmt(pb, d->pfx), out->name);
 	} else if (d->in_fib) {
-		if (cur && cur->type == RT_BGP)
+		if (cur_bgp)
 			fib_remove(f, d->pfx.addr, d->pfx.len);
 		d->in_fib = false;
 		if (log)
