@@ -139,7 +139,9 @@ static int l_speaker(lua_State *L)
 	host_check_keys(L, 1, what, keys);
 	struct bgp_speaker_cfg c;
 	bgp_speaker_cfg_default(&c);
-	c.as = (uint32_t)host_get_int(L, 1, what, "as", -1, 1, UINT32_MAX);
+	if (!host_has(L, 1, "as"))
+		return host_error(L, "bgp.speaker: as: expected the speaker's AS number (1..4294967295)");
+	c.as = (uint32_t)host_get_int(L, 1, what, "as", 0, 1, UINT32_MAX);
 	if (host_has(L, 1, "node"))
 		c.node = net_lua_getnode(L, 1, what, "node");
 	c.router_id = get_id(L, 1, what, "id");
@@ -690,8 +692,8 @@ static int l_asgraph(lua_State *L)
 		c.speaker.mrai_ebgp = net_lua_get_span(L, 1, what, "mrai", 0);
 	c.speaker.jitter = host_get_bool(L, 1, what, "jitter", true);
 	c.speaker.mrai_withdrawals = host_get_bool(L, 1, what, "mrai_withdrawals", false);
-	if (bgp_world_get(host_sim(L))->nsp)
-		return host_error(L, "bgp.asgraph: make the AS graph before any other speaker");
+	if (sim_ext_get(host_sim(L), "bgp_lua_graph"))
+		return host_error(L, "bgp.asgraph: one AS graph per run");
 	struct lgraph *g = xcalloc(1, sizeof(*g));
 	struct errbuf err;
 	if (bgp_asgraph_load(file, &g->g, &err) < 0) {

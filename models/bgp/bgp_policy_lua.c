@@ -30,6 +30,7 @@
 #include "bgp_lua.h"
 #include "cli/host.h"
 #include "sim/packet.h"
+#include "sim/sim.h"
 #include "sim/util.h"
 
 int bgp_lua_community(lua_State *L, int idx, const char *what, uint32_t *out)
@@ -208,6 +209,17 @@ void bgp_lua_push_route(lua_State *L, struct bgp_prefix p, const struct bgp_ratt
 	lua_setfield(L, -2, "communities");
 }
 
+/* parse_answer(answer, action): fills the action from a function's answer */
+static int parse_answer(lua_State *L)
+{
+	static const char *const keys[] = { "reject", "local_pref", "med", "clear_med", "prepend",
+					    "add_communities", "remove_communities", NULL };
+	struct bgp_action *a = lua_touserdata(L, 2);
+	host_check_keys(L, 1, "bgp policy function's answer", keys);
+	get_action(L, 1, "bgp policy function's answer", a);
+	return 0;
+}
+
 static int lfn_call(void *ctx, struct bgp_prefix p, struct bgp_route_edit *e, uint32_t own_as)
 {
 	struct lfn *f = ctx;
@@ -221,13 +233,17 @@ static int lfn_call(void *ctx, struct bgp_prefix p, struct bgp_route_edit *e, ui
 	}
 	int ok = 0;
 	if (lua_istable(L, -1)) {
+		/* the answer is checked inside a protected call: an error must
+		 * not unwind through the simulation's event loop */
 		struct bgp_action a = { 0 };
-		/* errors in the answer fail the run like any script error */
-		static const char *const keys[] = { "reject", "local_pref", "med", "clear_med", "prepend",
-						    "add_communities", "remove_communities", NULL };
-		int idx = lua_gettop(L);
-		host_check_keys(L, idx, "bgp policy function's answer", keys);
-		get_action(L, idx, "bgp policy function's answer", &a);
+		lua_pushcfunction(L, parse_answer);
+		lua_pushvalue(L, -2);
+		lua_pushlightuserdata(L, &a);
+		if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+			sim_fail(host_sim(L), "%s", lua_tostring(L, -1));
+			lua_settop(L, top);
+			return 0;
+		}
 		ok = !a.reject;
 		if (ok) {
 			struct bgp_policy one = { 0 };
