@@ -86,7 +86,7 @@ static uint32_t get_id(lua_State *L, int idx, const char *what, const char *key)
 	uint32_t v = 0;
 	if (t == LUA_TSTRING) {
 		int len = -1;
-		if (ipv4_parse(lua_tostring(L, -1), &v, &len) < 0 || len >= 0 || v == 0)
+		if (strchr(lua_tostring(L, -1), '/') || ipv4_parse(lua_tostring(L, -1), &v, &len) < 0 || v == 0)
 			host_error(L, "%s: %s: expected a nonzero dotted quad like \"1.1.1.1\", got '%s'", what, key,
 				   lua_tostring(L, -1));
 	} else if (t != LUA_TNIL) {
@@ -339,6 +339,11 @@ static int m_peer(lua_State *L)
 		ca.mrai_withdrawals = mw;
 	ca.remote_id = other->router_id;
 	cb.remote_id = sp->router_id;
+	char na[72], nb[72];
+	snprintf(na, sizeof(na), "%.31s->%.31s", sp->name, other->name);
+	snprintf(nb, sizeof(nb), "%.31s->%.31s", other->name, sp->name);
+	ca.name = na;
+	cb.name = nb;
 	addresses(sp, other, &ca, &cb, &delay);
 	if (delay < 0)
 		delay = SIM_MS(1);

@@ -66,7 +66,7 @@ struct bgp_peer_stats {
 struct bgp_peer {
 	struct bgp_speaker *sp;
 	uint32_t idx;                 /* in sp->peers, and in each dest's out[] */
-	char name[64];
+	char name[72];
 	const struct bgp_peer_ops *ops;
 	void *tx;                     /* the transport's state */
 	uint32_t remote_as, remote_id;
