@@ -24,7 +24,7 @@
 #include "cli/usage.h"
 
 extern const struct host_module queue_module, net_module, tcp_module, udp_module, apps_module;
-extern const struct host_module bgp_module;
+extern const struct host_module bgp_session_module, bgp_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
 static const struct host_module *const modules[] = {
@@ -33,6 +33,7 @@ static const struct host_module *const modules[] = {
 	&tcp_module,
 	&udp_module,
 	&apps_module,
+	&bgp_session_module,
 	&bgp_module,
 };
 

@@ -16,7 +16,8 @@
  * 6608 subcodes), Cease 6/x (RFC 4486).  When the last connection past
  * Connect goes, the session is down: Idle, and back to Connect/Active after
  * the idle hold time if restart_after_error is set (FRR's and BIRD's
- * automatic restart).
+ * automatic restart) -- except that a transport failure in OpenSent goes
+ * to Active with the ConnectRetry timer restarted (§8.2.2).
  *
  * Timers: the Hold Timer is restarted by every message received (FRR
  * restarts it on any message; RFC 4271 §8.2.2 names KEEPALIVE and UPDATE,
@@ -163,7 +164,7 @@ static void update_state(struct bgp_session *s)
 		s->last_down.from = old;
 		s->st.last_down = s->sim->now;
 		char e[96] = "";
-		if (s->last_down.reason != BGP_DOWN_TRANSPORT && s->last_down.reason != BGP_DOWN_ADMIN)
+		if (s->last_down.code)
 			bgp_err_str(s->last_down.code, s->last_down.subcode, e, sizeof e);
 		sess_log(s, "bgp_down", "from %s: %s %s", bgp_state_name(old),
 			 bgp_down_reason_name(s->last_down.reason), e);
@@ -203,12 +204,23 @@ static void transport_close(struct bgp_conn *c, bool graceful)
 }
 
 /* After a connection closed: if none is left past Connect, the session
- * falls back to Idle (an error) or keeps its Connect/Active. */
-static void after_close(struct bgp_session *s, bool was_open)
+ * falls back to Idle (an error), or to Active when the transport failed
+ * in OpenSent, or keeps its Connect/Active. */
+static void after_close(struct bgp_session *s, bool was_open, bool opensent_transport)
 {
 	bool any = false;
 	for (int i = 0; i < 2; i++)
 		any |= s->conn[i].state >= BGP_OPENSENT;
+	if (!any && was_open && opensent_transport && s->started) {
+		/* §8.2.2 OpenSent, TcpConnectionFails: restart ConnectRetry, listen,
+		 * Active */
+		timer_arm(s->sim, &s->connect_retry,
+			  s->sim->now + bgp_jitter(s, s->cfg.connect_retry));
+		if (s->base != BGP_CONNECT || s->conn[BGP_CONN_OUT].state != BGP_CONNECT)
+			s->base = BGP_ACTIVE;
+		update_state(s);
+		return;
+	}
 	if (!any && was_open) {
 		/* §8.2.2: errors in OpenSent and later go to Idle */
 		timer_cancel(&s->connect_retry);
@@ -233,6 +245,7 @@ static void conn_close(struct bgp_conn *c, enum bgp_down_reason why, uint8_t cod
 	if (c->state == BGP_IDLE)
 		return;
 	bool was_open = c->state >= BGP_OPENSENT;
+	bool opensent_transport = c->state == BGP_OPENSENT && why == BGP_DOWN_TRANSPORT;
 	if (code && c->state >= BGP_OPENSENT && why != BGP_DOWN_NOTIF_RECEIVED)
 		send_notification(c, code, sub, data, dlen);
 	if (was_open)
@@ -240,7 +253,7 @@ static void conn_close(struct bgp_conn *c, enum bgp_down_reason why, uint8_t cod
 						  .transport_err = terr };
 	transport_close(c, true);
 	conn_reset(c);
-	after_close(s, was_open);
+	after_close(s, was_open, opensent_transport);
 }
 
 static void conn_error(struct bgp_conn *c, const struct bgp_err *e)

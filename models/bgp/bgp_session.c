@@ -148,7 +148,7 @@ static void session_destroy(struct bgp_session *s)
 {
 	for (int i = 0; i < 2; i++) {
 		struct bgp_conn *c = &s->conn[i];
-		if (c->state != BGP_IDLE) {
+		if (c->state != BGP_IDLE && !s->quiet) {
 			if (s->cfg.transport == BGP_TRANSPORT_TCP)
 				bgp_tcp_close(c, false);
 			else
@@ -165,11 +165,21 @@ static void session_destroy(struct bgp_session *s)
 	}
 	timer_destroy(s->sim, &s->connect_retry);
 	timer_destroy(s->sim, &s->start_timer);
-	if (s->cfg.transport == BGP_TRANSPORT_TCP)
-		bgp_tcp_unregister(s);
-	else
+	if (s->cfg.transport == BGP_TRANSPORT_TCP) {
+		if (!s->quiet)
+			bgp_tcp_unregister(s);
+	} else {
 		bgp_bytechan_detach(s);
+	}
 	free(s);
+}
+
+void bgp_session_free_at_exit(struct bgp_session *s)
+{
+	if (!s)
+		return;
+	s->quiet = true;
+	session_destroy(s);
 }
 
 void bgp_session_free(struct bgp_session *s)

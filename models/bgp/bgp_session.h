@@ -134,6 +134,9 @@ void bgp_session_start(struct bgp_session *s);      /* ManualStart */
 void bgp_session_stop(struct bgp_session *s);
 /* Frees the session (closes its connection without a NOTIFICATION). */
 void bgp_session_free(struct bgp_session *s);
+/* The same while the simulation is being freed: the TCP stack may be
+ * gone already, so no socket is touched (a sim extension's destroy). */
+void bgp_session_free_at_exit(struct bgp_session *s);
 
 /* Sends UPDATEs in Established: withdrawn[0..nw), then nlri[0..nn) with
  * attrs (NULL when nn is 0).  Long lists are split over several messages.

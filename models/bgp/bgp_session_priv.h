@@ -62,6 +62,7 @@ struct bgp_session {
 
 	int busy;                    /* nesting depth of entries from the simulator */
 	bool dead;                   /* bgp_session_free called while busy */
+	bool quiet;                  /* freed at exit: touch no transport */
 
 	struct bgp_bytechan *chan;       /* channel transport */
 	struct bgp_session *next_on_node; /* TCP: the node's sessions */
