@@ -3,7 +3,8 @@
 
 PKGS      := gsl lua5.4 sqlite3 libnghttp2
 DEB_PKGS  := libgsl-dev liblua5.4-dev libsqlite3-dev libnghttp2-dev sqlite3 gnuplot-nox \
-             libcmocka-dev libpcap-dev pkg-config tshark
+             libcmocka-dev libpcap-dev pkg-config tshark \
+             libbz2-dev bzip2
 CC        ?= gcc
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
@@ -12,7 +13,9 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN      := -std=c11 -Wall -Wextra -Werror -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -I. -DWIRELAB_VERSION='"$(VERSION)"' -MMD -MP
-LDLIBS     = $(PKG_LIBS) -lm
+# libbz2 (the CAIDA AS-relationship files are .bz2): Debian's libbz2-dev
+# ships no bzip2.pc, so it is linked by name rather than through PKGS.
+LDLIBS     = $(PKG_LIBS) -lbz2 -lm
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DTCP_CHECK
 

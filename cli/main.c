@@ -31,6 +31,7 @@ extern const struct host_module dns_res_module;
 extern const struct host_module tls_module;
 extern const struct host_module web_module;
 extern const struct host_module bgp_session_module;
+extern const struct host_module bgp_session_module, bgp_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
 static const struct host_module *const modules[] = {
@@ -46,6 +47,7 @@ static const struct host_module *const modules[] = {
 	&http_module,
 	&web_module,
 	&bgp_session_module,
+	&bgp_module,
 };
 
 static const char usage[] =

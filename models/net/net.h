@@ -33,7 +33,11 @@ struct loss;
 
 /* ---- longest-prefix match ---- */
 
-enum route_type { RT_LOCAL, RT_CONNECTED, RT_STATIC, RT_SPF };
+/* RT_BGP: installed by a BGP speaker (models/bgp); the SPF computation
+ * leaves these in place and replaces one only with a route of its own for
+ * the same prefix (an interior route wins, as a lower administrative
+ * distance does). */
+enum route_type { RT_LOCAL, RT_CONNECTED, RT_STATIC, RT_SPF, RT_BGP };
 
 struct route {
 	uint32_t prefix;
