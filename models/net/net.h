@@ -50,13 +50,14 @@ struct fib_memo {
 	struct route r;        /* a copy: one cache line holds the whole answer */
 };
 
-struct fib {
+struct fib {                   /* what a memo hit reads comes first */
+	struct fib_memo *memo; /* cap entries, direct-mapped by address */
+	uint32_t cap;
+	uint32_t gen;          /* bumped on every change: older memos are void */
 	struct route *slots;   /* open addressing on (prefix, len) */
-	uint32_t cap, count;
+	uint32_t count;
 	uint64_t lens;         /* bit L set: some route of length L exists */
 	uint32_t per_len[33];
-	struct fib_memo *memo; /* cap entries, direct-mapped by address */
-	uint32_t gen;          /* bumped on every change: older memos are void */
 };
 
 void fib_init(struct fib *f);
@@ -103,16 +104,16 @@ struct echo_listener {
 	void *obj;
 };
 
-struct node {
+struct node {                  /* what every packet reads fills the first line */
 	struct net *net;
+	void *l4[L4_MAX];      /* per-transport state (UDP ports, TCP sockets) */
 	uint32_t id;
-	char name[32];
+	uint16_t ip_id;
 	bool router;           /* forwards packets not addressed to it */
+	struct fib fib;        /* its memo, cap and gen in the first line too */
+	char name[32];
 	struct iface **ifs;
 	size_t nifs, capifs;
-	struct fib fib;
-	uint16_t ip_id;
-	void *l4[L4_MAX];      /* per-transport state (UDP ports, TCP sockets) */
 	struct echo_listener *echo;
 	size_t necho, capecho;
 	uint16_t next_echo_id;
