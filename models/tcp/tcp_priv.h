@@ -284,10 +284,11 @@ struct tcp_hslot {
 };
 
 /* A node's TCP: connections by 4-tuple, listeners by port. */
-struct tcp_stack {
+struct tcp_stack {             /* a segment's lookup reads the first line only */
 	struct node *node;
 	struct tcp_hslot *hash;   /* the 4-tuple table (tcp_stack.c) */
 	uint32_t hcap, hcount;
+	struct tcp_hslot last;    /* the table's entry found last; s NULL: none */
 	struct tcp_sock **listeners;
 	size_t nlisten, caplisten;
 	uint16_t next_port;
