@@ -197,29 +197,16 @@ static void wire_arrive(struct sim *s, void *obj, uint64_t arg)
 	struct packet *p = (struct packet *)(uintptr_t)arg;
 	struct link_dir *d = &to->link->dir[1 - to->side];
 	if (--d->wire_len) {
-		const struct wire_slot *w = &d->ring[d->ring_head];
-		d->ring_head = (d->ring_head + 1) & (d->ring_cap - 1);
+		struct packet *q = p->next;
 		/* It will be read when it arrives, one transmission time from
 		 * now at the least; it has waited a propagation delay and is
 		 * cold by now. */
-		__builtin_prefetch(w->p);
-		__builtin_prefetch((const char *)w->p + 64);
-		evheap_push_seq(&s->heap, w->at, w->seq, wire_arrive, to, (uint64_t)(uintptr_t)w->p);
+		__builtin_prefetch(q);
+		__builtin_prefetch((const char *)q + 64);
+		evheap_push_seq(&s->heap, p->wire_next_at, p->wire_next_seq, wire_arrive, to,
+				(uint64_t)(uintptr_t)q);
 	}
 	deliver(s, to, p);
-}
-
-static void ring_grow(struct link_dir *d)
-{
-	uint32_t n = d->wire_len - 1; /* in the ring */
-	uint32_t cap = d->ring_cap ? d->ring_cap * 2 : 16;
-	struct wire_slot *v = xmalloc((size_t)cap * sizeof(*v));
-	for (uint32_t i = 0; i < n; i++)
-		v[i] = d->ring[(d->ring_head + i) & (d->ring_cap - 1)];
-	free(d->ring);
-	d->ring = v;
-	d->ring_head = 0;
-	d->ring_cap = cap;
 }
 
 /* Puts p on the wire towards `to`, arriving at `at`.  Packets on a wire
@@ -227,8 +214,13 @@ static void ring_grow(struct link_dir *d)
  * they wait in a FIFO with one pending event, that of the first, rather
  * than one heap entry each.  Each keeps the sequence number an event of
  * its own would have had, so events run in exactly the order they did
- * when every packet had its own.  A wire that holds one packet at a time
- * (an access link) never touches its ring. */
+ * when every packet had its own.  The FIFO is threaded through the
+ * packets themselves: each holds the next one's pointer, arrival time and
+ * sequence number in its first line, written while it is still in the
+ * cache (it was sent one transmission time before), and read when it
+ * arrives, when it is read anyway.  A side table (a ring per wire) cost a
+ * cache miss every few packets on 4000 cold rings in a 1000-flow
+ * dumbbell. */
 static void wire_put(struct sim *s, struct iface *to, struct link_dir *d, struct packet *p,
 		     simtime_t at)
 {
@@ -242,11 +234,12 @@ static void wire_put(struct sim *s, struct iface *to, struct link_dir *d, struct
 		evheap_push_seq(&s->heap, at, seq, arrive_one, to, (uint64_t)(uintptr_t)p);
 		return;
 	} else {
-		if (d->wire_len - 1 == d->ring_cap)
-			ring_grow(d);
-		d->ring[(d->ring_head + d->wire_len - 1) & (d->ring_cap - 1)] =
-			(struct wire_slot){ .p = p, .at = at, .seq = seq };
+		struct packet *t = d->wire_tail;
+		t->next = p;
+		t->wire_next_at = at;
+		t->wire_next_seq = seq;
 	}
+	d->wire_tail = p;
 	d->wire_len++;
 	d->wire_last_at = at;
 }

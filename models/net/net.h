@@ -122,14 +122,6 @@ struct node {                  /* what every packet reads fills the first line *
 
 /* ---- links ---- */
 
-/* A packet on the wire: it arrives at `at`, in the place among same-time
- * events that sequence number `seq` (taken when it was sent) gives it. */
-struct wire_slot {
-	struct packet *p;
-	simtime_t at;
-	uint64_t seq;
-};
-
 struct link_dir {
 	uint64_t rate_bps;
 	simtime_t delay_ns;
@@ -139,10 +131,9 @@ struct link_dir {
 	simtime_t jitter_ns;   /* extra delay, uniform in [0, jitter) */
 	simtime_t last_arrive; /* with jitter: no packet overtakes the one before */
 	/* Packets on the wire, in arrival order: the first is carried by the
-	 * pending event, the others wait in a ring (link.c). */
+	 * pending event, the others follow it through their `next` (link.c). */
 	uint32_t wire_len;     /* packets on the wire, the first included */
-	uint32_t ring_head, ring_cap; /* ring_cap: 0 or a power of two */
-	struct wire_slot *ring;
+	struct packet *wire_tail; /* the last one sent */
 	simtime_t wire_last_at; /* arrival time of the last one sent */
 };
 

@@ -26,7 +26,6 @@ static void net_destroy(void *obj)
 		for (int k = 0; k < 2; k++) {
 			qdisc_free(l->end[k]->q);
 			loss_free(l->dir[k].loss);
-			free(l->dir[k].ring);
 			free(l->end[k]);
 		}
 		free(l);
