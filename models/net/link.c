@@ -24,6 +24,13 @@
 
 static void iface_start_tx(struct iface *ifc);
 
+/* The side of its link an interface is on, from the link's first line,
+ * which every packet reads anyway (ifc->side is on the interface's second). */
+static inline int side_of(const struct iface *ifc, const struct link *l)
+{
+	return ifc == l->end[1];
+}
+
 static struct iface *iface_new(struct link *l, struct node *nd, int side)
 {
 	/* on a line of its own: its first 80 bytes are read for every packet */
@@ -83,7 +90,13 @@ struct link *link_new(struct net *n, struct node *a, struct node *b, const struc
 		err_set(err, "link %s-%s: address %s is already in use", a->name, b->name, s);
 		return NULL;
 	}
-	struct link *l = xcalloc(1, sizeof(*l));
+	size_t lsize = (sizeof(struct link) + 63) / 64 * 64;
+	struct link *l = aligned_alloc(64, lsize);
+	if (!l) {
+		fprintf(stderr, "wirelab: out of memory for a link\n");
+		abort();
+	}
+	memset(l, 0, lsize);
 	l->net = n;
 	l->id = id;
 	snprintf(l->name, sizeof(l->name), "%s-%s", a->name, b->name);
@@ -98,7 +111,7 @@ struct link *link_new(struct net *n, struct node *a, struct node *b, const struc
 		ifc->plen = plen[k];
 		l->dir[k].rate_bps = cfg->rate_bps;
 		l->dir[k].delay_ns = cfg->delay_ns;
-		l->dir[k].jitter_ns = cfg->jitter_ns;
+		l->jitter[k].ns = cfg->jitter_ns;
 	}
 	for (int k = 0; k < 2; k++) {
 		struct iface *ifc = l->end[k];
@@ -160,7 +173,7 @@ static void tx_done(struct sim *s, void *obj, uint64_t arg)
 	(void)s;
 	(void)arg;
 	struct iface *ifc = obj;
-	ifc->tx_busy = false;
+	ifc->link->dir[side_of(ifc, ifc->link)].tx_busy = false;
 	iface_start_tx(ifc);
 }
 
@@ -195,7 +208,7 @@ static void wire_arrive(struct sim *s, void *obj, uint64_t arg)
 {
 	struct iface *to = obj;
 	struct packet *p = (struct packet *)(uintptr_t)arg;
-	struct link_dir *d = &to->link->dir[1 - to->side];
+	struct link_dir *d = &to->link->dir[1 - side_of(to, to->link)];
 	if (--d->wire_len) {
 		struct packet *q = p->next;
 		/* It will be read when it arrives, one transmission time from
@@ -251,12 +264,13 @@ static void iface_start_tx(struct iface *ifc)
 	struct packet *p = qdisc_dequeue(ifc->q, s->now);
 	if (!p)
 		return;
-	struct link_dir *d = &l->dir[ifc->side];
+	int side = side_of(ifc, l);
+	struct link_dir *d = &l->dir[side];
 	/* exact serialisation: carry the remainder of bits*1e9/rate */
 	uint64_t num = (uint64_t)p->ip.tot_len * 8u * 1000000000u + d->rem;
 	simtime_t tx = (simtime_t)(num / d->rate_bps);
 	d->rem = num % d->rate_bps;
-	ifc->tx_busy = true;
+	d->tx_busy = true;
 	ifc->tx_pkts++;
 	ifc->tx_bytes += p->ip.tot_len;
 	if (ifc->pcap)
@@ -272,12 +286,13 @@ static void iface_start_tx(struct iface *ifc)
 	if (d->jitter_rng) {
 		/* variable delay, but the wire keeps its order (unlike netem's
 		 * jitter, which reorders) */
-		at += (simtime_t)(rng_uniform(d->jitter_rng) * (double)d->jitter_ns);
-		if (at < d->last_arrive)
-			at = d->last_arrive;
-		d->last_arrive = at;
+		struct link_jitter *j = &l->jitter[side];
+		at += (simtime_t)(rng_uniform(d->jitter_rng) * (double)j->ns);
+		if (at < j->last_arrive)
+			at = j->last_arrive;
+		j->last_arrive = at;
 	}
-	wire_put(s, l->end[1 - ifc->side], d, p, at);
+	wire_put(s, l->end[1 - side], d, p, at);
 }
 
 void iface_send(struct iface *ifc, struct packet *p)
@@ -293,7 +308,7 @@ void iface_send(struct iface *ifc, struct packet *p)
 		return;
 	}
 	qdisc_enqueue(ifc->q, p, l->net->sim->now);
-	if (!ifc->tx_busy)
+	if (!l->dir[side_of(ifc, l)].tx_busy)
 		iface_start_tx(ifc);
 }
 

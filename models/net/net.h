@@ -76,17 +76,16 @@ static inline uint32_t prefix_mask(int len) { return len ? ~0u << (32 - len) : 0
 
 /* ---- nodes and interfaces ---- */
 
-struct iface {                 /* what every packet touches comes first */
+struct iface {                 /* what every packet touches fills the first line */
 	struct node *node;
 	struct link *link;
 	struct qdisc *q;
 	struct pcap_writer *pcap;
-	int side;              /* this end is link->end[side] */
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	int side;              /* this end is link->end[side] (link.c reads the link instead) */
 	int index;             /* ethN */
 	uint32_t addr;
 	uint8_t plen;
-	bool tx_busy;
-	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
 	char name[96];         /* "r1->r2", the queue's entity */
 };
 
@@ -122,31 +121,41 @@ struct node {                  /* what every packet reads fills the first line *
 
 /* ---- links ---- */
 
+/* A direction of a link: what a packet sent that way reads and writes,
+ * in one line. */
 struct link_dir {
-	uint64_t rate_bps;
+	_Alignas(64) uint64_t rate_bps;
 	simtime_t delay_ns;
 	uint64_t rem;          /* carried remainder of bits*1e9 / rate */
 	struct loss *loss;     /* NULL: lossless */
-	struct rng *jitter_rng;
-	simtime_t jitter_ns;   /* extra delay, uniform in [0, jitter) */
-	simtime_t last_arrive; /* with jitter: no packet overtakes the one before */
+	struct rng *jitter_rng; /* NULL: no jitter (link->jitter then unused) */
 	/* Packets on the wire, in arrival order: the first is carried by the
 	 * pending event, the others follow it through their `next` (link.c). */
-	uint32_t wire_len;     /* packets on the wire, the first included */
 	struct packet *wire_tail; /* the last one sent */
 	simtime_t wire_last_at; /* arrival time of the last one sent */
+	uint32_t wire_len;     /* packets on the wire, the first included */
+	bool tx_busy;          /* a packet is being serialised */
+};
+_Static_assert(sizeof(struct link_dir) == 64, "a link direction fills one line");
+
+struct link_jitter {
+	simtime_t ns;          /* extra delay, uniform in [0, ns) */
+	simtime_t last_arrive; /* no packet overtakes the one before */
 };
 
+/* Line-aligned: a packet reads the first line (up, epoch, the ends) and
+ * the line of its direction. */
 struct link {
 	struct net *net;
-	uint32_t id;
-	bool up;
-	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	struct iface *end[2];
-	struct link_dir dir[2]; /* dir[i]: from end[i] to end[1-i] */
+	uint32_t id;
+	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	uint32_t mtu;
 	uint32_t cost;
+	bool up;
 	uint64_t lost, dropped_down;
+	struct link_dir dir[2]; /* dir[i]: from end[i] to end[1-i] */
+	struct link_jitter jitter[2];
 	char name[80];         /* "r1-r2" */
 };
 
