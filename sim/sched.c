@@ -54,7 +54,7 @@ static const evkey_t no_keys[1] = { ~(evkey_t)0 };
 
 void evheap_init(struct evheap *h)
 {
-	*h = (struct evheap){ .pl_free = UINT32_MAX };
+	*h = (struct evheap){ .pl_free = UINT32_MAX, .cur_seq = UINT64_MAX };
 	h->q[0].key = h->q[1].key = (evkey_t *)no_keys;
 }
 
@@ -188,6 +188,7 @@ static inline __attribute__((always_inline)) void evq_pop(struct evheap *h, stru
 	h->pl[p].arg = h->pl_free;
 	h->pl_free = p;
 	h->last = out->time;
+	h->cur_seq = out->seq;
 
 	size_t n = --q->len;
 	evkey_t last = key[n];
@@ -235,8 +236,10 @@ bool evheap_pop(struct evheap *h, struct event *out)
 bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out)
 {
 	struct evq *q = &h->q[evheap_first(h) - h->q];
-	if (q->len == 0 || evkey_time(q->key[0]) > until)
+	if (q->len == 0 || evkey_time(q->key[0]) > until) {
+		h->cur_seq = UINT64_MAX; /* every event due by `until` has run */
 		return false;
+	}
 	evq_pop(h, q, out);
 	/* The next event's object (a link end, a socket) is most likely cold:
 	 * ask for it while this event runs.  evq_pop has already asked for

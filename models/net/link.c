@@ -168,13 +168,23 @@ void link_set_qdisc(struct link *l, int side, struct qdisc *q)
 
 /* ---- transmission ---- */
 
+/* The transmitter of ifc's direction is free: send the next packet.
+ * Queued only when a packet was waiting (iface_send, iface_start_tx). */
 static void tx_done(struct sim *s, void *obj, uint64_t arg)
 {
 	(void)s;
 	(void)arg;
 	struct iface *ifc = obj;
-	ifc->link->dir[side_of(ifc, ifc->link)].tx_busy = false;
+	ifc->link->tx_event[side_of(ifc, ifc->link)] = false;
 	iface_start_tx(ifc);
+}
+
+/* Whether the transmitter of d is still sending, that is whether an event
+ * at (tx_end, tx_seq) would still be ahead of the one running (or, between
+ * runs, whether tx_end is later than the clock: sched.h, cur_seq). */
+static inline bool tx_busy(const struct sim *s, const struct link_dir *d)
+{
+	return d->tx_end > s->now || (d->tx_end == s->now && d->tx_seq > s->heap.cur_seq);
 }
 
 /* Delivers p to the far end ifc, or drops it if the link went down while
@@ -208,8 +218,8 @@ static void wire_arrive(struct sim *s, void *obj, uint64_t arg)
 {
 	struct iface *to = obj;
 	struct packet *p = (struct packet *)(uintptr_t)arg;
-	struct link_dir *d = &to->link->dir[1 - side_of(to, to->link)];
-	if (--d->wire_len) {
+	struct link *l = to->link;
+	if (--l->wire_len[1 - side_of(to, l)]) {
 		struct packet *q = p->next;
 		/* It will be read when it arrives, one transmission time from
 		 * now at the least; it has waited a propagation delay and is
@@ -222,39 +232,41 @@ static void wire_arrive(struct sim *s, void *obj, uint64_t arg)
 	deliver(s, to, p);
 }
 
-/* Puts p on the wire towards `to`, arriving at `at`.  Packets on a wire
- * arrive in the order they were sent (jitter keeps that order too), so
- * they wait in a FIFO with one pending event, that of the first, rather
- * than one heap entry each.  Each keeps the sequence number an event of
- * its own would have had, so events run in exactly the order they did
- * when every packet had its own.  The FIFO is threaded through the
- * packets themselves: each holds the next one's pointer, arrival time and
- * sequence number in its first line, written while it is still in the
+/* Puts p on the wire of direction `side` of l, arriving at `at`.  Packets
+ * on a wire arrive in the order they were sent (jitter keeps that order
+ * too), so they wait in a FIFO with one pending event, that of the first,
+ * rather than one heap entry each.  Each keeps the sequence number an
+ * event of its own would have had, so events run in exactly the order
+ * they did when every packet had its own.  The FIFO is threaded through
+ * the packets themselves: each holds the next one's pointer, arrival time
+ * and sequence number in its first line, written while it is still in the
  * cache (it was sent one transmission time before), and read when it
- * arrives, when it is read anyway.  A side table (a ring per wire) cost a
- * cache miss every few packets on 4000 cold rings in a 1000-flow
- * dumbbell. */
-static void wire_put(struct sim *s, struct iface *to, struct link_dir *d, struct packet *p,
-		     simtime_t at)
+ * arrives, when it is read anyway; the last one holds its own arrival
+ * time.  A side table (a ring per wire) cost a cache miss every few
+ * packets on 4000 cold rings in a 1000-flow dumbbell. */
+static void wire_put(struct sim *s, struct link *l, int side, struct packet *p, simtime_t at)
 {
+	struct link_dir *d = &l->dir[side];
+	struct iface *to = l->end[1 - side];
 	uint64_t seq = s->heap.next_seq++;
-	if (d->wire_len == 0) {
+	if (l->wire_len[side] == 0) {
 		evheap_push_seq(&s->heap, at, seq, wire_arrive, to, (uint64_t)(uintptr_t)p);
-	} else if (at < d->wire_last_at) {
-		/* overtakes the packets before it: only after link_set_delay()
-		 * shortened the delay */
-		assert(at >= s->now);
-		evheap_push_seq(&s->heap, at, seq, arrive_one, to, (uint64_t)(uintptr_t)p);
-		return;
 	} else {
 		struct packet *t = d->wire_tail;
+		if (at < t->wire_next_at) {
+			/* overtakes the packets before it: only after
+			 * link_set_delay() shortened the delay */
+			assert(at >= s->now);
+			evheap_push_seq(&s->heap, at, seq, arrive_one, to, (uint64_t)(uintptr_t)p);
+			return;
+		}
 		t->next = p;
 		t->wire_next_at = at;
 		t->wire_next_seq = seq;
 	}
+	p->wire_next_at = at; /* its own, until a packet follows it */
 	d->wire_tail = p;
-	d->wire_len++;
-	d->wire_last_at = at;
+	l->wire_len[side]++;
 }
 
 static void iface_start_tx(struct iface *ifc)
@@ -270,12 +282,20 @@ static void iface_start_tx(struct iface *ifc)
 	uint64_t num = (uint64_t)p->ip.tot_len * 8u * 1000000000u + d->rem;
 	simtime_t tx = (simtime_t)(num / d->rate_bps);
 	d->rem = num % d->rate_bps;
-	d->tx_busy = true;
 	ifc->tx_pkts++;
 	ifc->tx_bytes += p->ip.tot_len;
 	if (ifc->pcap)
 		pcap_write(ifc->pcap, s->now, p);
-	sim_at(s, s->now + tx, tx_done, ifc, 0);
+	/* The transmitter is free at tx_end.  The event that says so takes
+	 * its sequence number now, as it always did, but is queued only if a
+	 * packet is waiting for it, now or later (iface_send): on an idle
+	 * link (an access link) it would find nothing to send. */
+	d->tx_end = s->now + tx;
+	d->tx_seq = s->heap.next_seq++;
+	if (ifc->q->qlen) {
+		evheap_push_seq(&s->heap, d->tx_end, d->tx_seq, tx_done, ifc, 0);
+		l->tx_event[side] = true;
+	}
 	if (d->loss && d->loss->ops->lose(d->loss, p)) {
 		l->lost++;
 		net_drop(l->net, ifc->name, "loss", p);
@@ -292,7 +312,7 @@ static void iface_start_tx(struct iface *ifc)
 			at = j->last_arrive;
 		j->last_arrive = at;
 	}
-	wire_put(s, l->end[1 - side], d, p, at);
+	wire_put(s, l, side, p, at);
 }
 
 void iface_send(struct iface *ifc, struct packet *p)
@@ -307,9 +327,18 @@ void iface_send(struct iface *ifc, struct packet *p)
 		net_drop(l->net, ifc->name, "mtu", p);
 		return;
 	}
-	qdisc_enqueue(ifc->q, p, l->net->sim->now);
-	if (!l->dir[side_of(ifc, l)].tx_busy)
+	struct sim *s = l->net->sim;
+	qdisc_enqueue(ifc->q, p, s->now);
+	int side = side_of(ifc, l);
+	if (l->tx_event[side])
+		return; /* the transmitter's event will send it */
+	struct link_dir *d = &l->dir[side];
+	if (!tx_busy(s, d)) {
 		iface_start_tx(ifc);
+	} else if (ifc->q->qlen) {
+		evheap_push_seq(&s->heap, d->tx_end, d->tx_seq, tx_done, ifc, 0);
+		l->tx_event[side] = true;
+	}
 }
 
 /* ---- changes at run time ---- */

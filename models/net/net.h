@@ -121,20 +121,21 @@ struct node {                  /* what every packet reads fills the first line *
 
 /* ---- links ---- */
 
-/* A direction of a link: what a packet sent that way reads and writes,
- * in one line. */
+/* A direction of a link: what sending a packet that way reads and
+ * writes, in one line. */
 struct link_dir {
 	_Alignas(64) uint64_t rate_bps;
 	simtime_t delay_ns;
 	uint64_t rem;          /* carried remainder of bits*1e9 / rate */
 	struct loss *loss;     /* NULL: lossless */
 	struct rng *jitter_rng; /* NULL: no jitter (link->jitter then unused) */
-	/* Packets on the wire, in arrival order: the first is carried by the
-	 * pending event, the others follow it through their `next` (link.c). */
-	struct packet *wire_tail; /* the last one sent */
-	simtime_t wire_last_at; /* arrival time of the last one sent */
-	uint32_t wire_len;     /* packets on the wire, the first included */
-	bool tx_busy;          /* a packet is being serialised */
+	/* The last packet on the wire (link.c: the packets on a wire follow
+	 * the first, whose arrival is the pending event, through `next`). */
+	struct packet *wire_tail;
+	/* The transmitter is busy until the event (tx_end, tx_seq) would run:
+	 * that event is queued only when a packet waits for it (link.c). */
+	simtime_t tx_end;
+	uint64_t tx_seq;
 };
 _Static_assert(sizeof(struct link_dir) == 64, "a link direction fills one line");
 
@@ -143,16 +144,18 @@ struct link_jitter {
 	simtime_t last_arrive; /* no packet overtakes the one before */
 };
 
-/* Line-aligned: a packet reads the first line (up, epoch, the ends) and
- * the line of its direction. */
+/* Line-aligned: a packet reads the first line (the ends, up, epoch, what
+ * is on the wire) and, where it is sent, the line of its direction. */
 struct link {
 	struct net *net;
 	struct iface *end[2];
-	uint32_t id;
 	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	uint32_t mtu;
-	uint32_t cost;
+	uint32_t wire_len[2];   /* packets on the wire in each direction */
 	bool up;
+	bool tx_event[2];       /* the direction's (tx_end, tx_seq) event is queued */
+	uint32_t id;
+	uint32_t cost;
 	uint64_t lost, dropped_down;
 	struct link_dir dir[2]; /* dir[i]: from end[i] to end[1-i] */
 	struct link_jitter jitter[2];
