@@ -2,12 +2,14 @@
  *
  * Each direction is a transmitter fed by the sending interface's qdisc.
  * When the transmitter is idle a packet is dequeued and put on the wire for
- * exactly size*8/rate; one event frees the transmitter when its last bit
- * has left, and the packet reaches the far end one propagation delay
- * later.  Packets on the wire wait in a FIFO per direction with one event
- * pending, the head's, so the event queue holds one entry per busy wire
- * rather than one per packet in flight.  The loss model is applied as the packet is sent (a lost packet
- * still occupies the wire).  Taking a link down flushes both queues and
+ * exactly size*8/rate; the transmitter is free again when its last bit
+ * has left (an event at that instant, queued only if a packet is waiting
+ * for it), and the packet reaches the far end one propagation delay later.
+ * Packets on the wire wait in a FIFO per direction with one event pending,
+ * the head's, so the event queue holds one entry per busy wire rather than
+ * one per packet in flight.  Either way every event runs where it ran when
+ * each had its own entry.  The loss model is applied as the packet is sent
+ * (a lost packet still occupies the wire).  Taking a link down flushes both queues and
  * kills the packets on the wire (their epoch no longer matches). */
 #include <assert.h>
 #include <stdio.h>
