@@ -60,8 +60,8 @@ static int on_last_run(void *arg, const struct results_run *r)
 	return 0;
 }
 
-/* Runs one scenario; 0 on success. */
-static int run(const struct scenario *sc)
+/* Runs one scenario; 0 on success.  *run_out: the time inside run(). */
+static int run(const struct scenario *sc, double *run_out)
 {
 	/* one file per process: several people may run the benchmarks at once */
 	char db[64];
@@ -113,11 +113,14 @@ static int run(const struct scenario *sc)
 		events = (double)lr.events;
 		run_s = lr.wall_s;
 	}
+	*run_out = run_s;
 	db_close(h, &err);
 	unlink(db);
 	printf("  wall (whole process)    %9.3f s\n", wall);
 	printf("  simulated               %9.1f s\n", sim_s);
 	printf("  events                  %9.0f\n", events);
+	if (run_s > 0)
+		printf("  wall in run()           %9.3f s\n", run_s);
 	if (run_s > 0 && sim_s > 0) {
 		printf("  events per second       %9.2f M (in run())\n", events / run_s / 1e6);
 		printf("  wall per simulated s    %9.4f s\n", wall / sim_s);
@@ -134,11 +137,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int failed = 0;
+	double run_s[sizeof(scenarios) / sizeof(scenarios[0])] = { 0 };
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		if (only && !strstr(scenarios[i].name, only))
 			continue;
 		printf("%s\n", scenarios[i].name);
-		failed |= run(&scenarios[i]);
+		failed |= run(&scenarios[i], &run_s[i]);
 	}
+	/* the two dumbbells: 1000 flows is ten times the simulated work of
+	 * 100 (ten times the packets); the issue asks that it cost at most
+	 * 12.5 times the time (80 % of the rate) */
+	double d100 = 0, d1000 = 0;
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		if (strcmp(scenarios[i].name, "dumbbell-100") == 0)
+			d100 = run_s[i];
+		if (strcmp(scenarios[i].name, "dumbbell-1000") == 0)
+			d1000 = run_s[i];
+	}
+	if (d100 > 0 && d1000 > 0)
+		printf("dumbbell-1000 / dumbbell-100, time in run(): %.1f (10 x the work)\n", d1000 / d100);
 	return failed;
 }

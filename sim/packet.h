@@ -94,18 +94,22 @@ void pbuf_unref(struct pbuf *b);
 
 /* Packets are line-aligned, and what every hop reads or writes (the queue
  * link, the IP header, the wire's epoch, the queue's timestamp, the flow
- * hash) fills the first 64-byte line; the transport header and the rest,
+ * hash, and on a wire the arrival of the packet behind it, models/net/link.c)
+ * fills the first 64-byte line; the transport header and the rest,
  * read only at the ends, follow. */
 struct packet {
 	_Alignas(64) struct packet *next; /* queue linkage; owner's use */
 	struct ipv4_hdr ip;
 	uint32_t link_epoch;     /* link generation when it left the wire's sender */
 	uint32_t flow_hash;      /* set by the sender; FQ and ECMP use it */
-	simtime_t enq_ns;        /* when it entered its current queue */
+	union {
+		simtime_t enq_ns;       /* when it entered its current queue */
+		simtime_t wire_next_at; /* on a wire, before `next`: next's arrival */
+	};
 	uint32_t payload_len;    /* transport payload bytes */
 	bool in_use;             /* false while in the pool's free list */
 	uint64_t uid;            /* unique per simulation, for traces */
-	uint64_t tag;            /* transport's use (e.g. TCP's tx record) */
+	uint64_t wire_next_seq;  /* on a wire, before `next`: next's event seq */
 	/* second line on */
 	union {
 		struct udp_hdr udp;

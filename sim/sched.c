@@ -36,6 +36,8 @@
  * payload indices of a node's sixteen grandchildren, pl_idx[16i+5..16i+20],
  * share one line. */
 enum { KEY_OFFSET = 3, KEY_PAD = 3, IDX_OFFSET = 11, LINE_BYTES = 64 };
+/* At most this many events: 8 KiB of keys, no prefetching (evq_pop). */
+enum { EVQ_SMALL = 512 };
 #define EVKEY_PAD (~(evkey_t)0)
 
 static inline evkey_t evkey_make(simtime_t t, uint64_t seq)
@@ -54,7 +56,7 @@ static const evkey_t no_keys[1] = { ~(evkey_t)0 };
 
 void evheap_init(struct evheap *h)
 {
-	*h = (struct evheap){ .pl_free = UINT32_MAX };
+	*h = (struct evheap){ .pl_free = UINT32_MAX, .cur_seq = UINT64_MAX };
 	h->q[0].key = h->q[1].key = (evkey_t *)no_keys;
 }
 
@@ -175,10 +177,14 @@ static inline __attribute__((always_inline)) void evq_pop(struct evheap *h, stru
 	evkey_t *key = q->key;
 	uint32_t *pl_idx = q->pl_idx;
 	uint32_t p = pl_idx[0];
+	/* A heap of up to EVQ_SMALL events (keys, indices and their payloads)
+	 * stays in the first-level cache: asking for lines ahead would only
+	 * cost the instructions that compute where they are. */
+	bool big = q->len > EVQ_SMALL;
 	/* The next pop will most likely return the least child of this root.
 	 * Its payload was written when it was pushed, long ago, and is likely
 	 * cold: ask for it now, a whole pop and push ahead. */
-	if (q->len > 1)
+	if (big)
 		__builtin_prefetch(&h->pl[pl_idx[min4(key, 1)]]);
 	out->time = evkey_time(key[0]);
 	out->seq = (uint64_t)key[0];
@@ -188,6 +194,7 @@ static inline __attribute__((always_inline)) void evq_pop(struct evheap *h, stru
 	h->pl[p].arg = h->pl_free;
 	h->pl_free = p;
 	h->last = out->time;
+	h->cur_seq = out->seq;
 
 	size_t n = --q->len;
 	evkey_t last = key[n];
@@ -205,7 +212,7 @@ static inline __attribute__((always_inline)) void evq_pop(struct evheap *h, stru
 		 * a last, partial group, whose far lines may lie past the
 		 * array.) */
 		size_t g = 4 * c + 1;
-		if (g + 12 < n) {
+		if (big && g + 12 < n) {
 			__builtin_prefetch(&key[g]);
 			__builtin_prefetch(&key[g + 4]);
 			__builtin_prefetch(&key[g + 8]);
@@ -235,8 +242,10 @@ bool evheap_pop(struct evheap *h, struct event *out)
 bool evheap_pop_until(struct evheap *h, simtime_t until, struct event *out)
 {
 	struct evq *q = &h->q[evheap_first(h) - h->q];
-	if (q->len == 0 || evkey_time(q->key[0]) > until)
+	if (q->len == 0 || evkey_time(q->key[0]) > until) {
+		h->cur_seq = UINT64_MAX; /* every event due by `until` has run */
 		return false;
+	}
 	evq_pop(h, q, out);
 	/* The next event's object (a link end, a socket) is most likely cold:
 	 * ask for it while this event runs.  evq_pop has already asked for

@@ -77,6 +77,11 @@ struct evheap {
 	uint32_t pl_used;    /* pl[0..pl_used) have been handed out at least once */
 	uint32_t pl_free;    /* head of the free list threaded through arg, or UINT32_MAX */
 	simtime_t last;      /* time of the last event popped */
+	/* seq of the event running (the last popped), or UINT64_MAX between
+	 * runs that ended at their `until` (every event due by then has run),
+	 * so (t, seq) > (now, cur_seq) says whether an event at (t, seq) would
+	 * still be ahead: models/net/link.c keeps a transmitter's end so. */
+	uint64_t cur_seq;
 	uint64_t next_seq;
 };
 

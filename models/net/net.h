@@ -54,13 +54,14 @@ struct fib_memo {
 	struct route r;        /* a copy: one cache line holds the whole answer */
 };
 
-struct fib {
+struct fib {                   /* what a memo hit reads comes first */
+	struct fib_memo *memo; /* cap entries, direct-mapped by address */
+	uint32_t cap;
+	uint32_t gen;          /* bumped on every change: older memos are void */
 	struct route *slots;   /* open addressing on (prefix, len) */
-	uint32_t cap, count;
+	uint32_t count;
 	uint64_t lens;         /* bit L set: some route of length L exists */
 	uint32_t per_len[33];
-	struct fib_memo *memo; /* cap entries, direct-mapped by address */
-	uint32_t gen;          /* bumped on every change: older memos are void */
 };
 
 void fib_init(struct fib *f);
@@ -79,17 +80,16 @@ static inline uint32_t prefix_mask(int len) { return len ? ~0u << (32 - len) : 0
 
 /* ---- nodes and interfaces ---- */
 
-struct iface {                 /* what every packet touches comes first */
+struct iface {                 /* what every packet touches fills the first line */
 	struct node *node;
 	struct link *link;
 	struct qdisc *q;
 	struct pcap_writer *pcap;
-	int side;              /* this end is link->end[side] */
+	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	int side;              /* this end is link->end[side] (link.c reads the link instead) */
 	int index;             /* ethN */
 	uint32_t addr;
 	uint8_t plen;
-	bool tx_busy;
-	uint64_t tx_pkts, tx_bytes, rx_pkts, rx_bytes;
 	char name[96];         /* "r1->r2", the queue's entity */
 };
 
@@ -107,16 +107,16 @@ struct echo_listener {
 	void *obj;
 };
 
-struct node {
+struct node {                  /* what every packet reads fills the first line */
 	struct net *net;
+	void *l4[L4_MAX];      /* per-transport state (UDP ports, TCP sockets) */
 	uint32_t id;
-	char name[32];
+	uint16_t ip_id;
 	bool router;           /* forwards packets not addressed to it */
+	struct fib fib;        /* its memo, cap and gen in the first line too */
+	char name[32];
 	struct iface **ifs;
 	size_t nifs, capifs;
-	struct fib fib;
-	uint16_t ip_id;
-	void *l4[L4_MAX];      /* per-transport state (UDP ports, TCP sockets) */
 	struct echo_listener *echo;
 	size_t necho, capecho;
 	uint16_t next_echo_id;
@@ -125,40 +125,44 @@ struct node {
 
 /* ---- links ---- */
 
-/* A packet on the wire: it arrives at `at`, in the place among same-time
- * events that sequence number `seq` (taken when it was sent) gives it. */
-struct wire_slot {
-	struct packet *p;
-	simtime_t at;
-	uint64_t seq;
-};
-
+/* A direction of a link: what sending a packet that way reads and
+ * writes, in one line. */
 struct link_dir {
-	uint64_t rate_bps;
+	_Alignas(64) uint64_t rate_bps;
 	simtime_t delay_ns;
 	uint64_t rem;          /* carried remainder of bits*1e9 / rate */
 	struct loss *loss;     /* NULL: lossless */
-	struct rng *jitter_rng;
-	simtime_t jitter_ns;   /* extra delay, uniform in [0, jitter) */
-	simtime_t last_arrive; /* with jitter: no packet overtakes the one before */
-	/* Packets on the wire, in arrival order: the first is carried by the
-	 * pending event, the others wait in a ring (link.c). */
-	uint32_t wire_len;     /* packets on the wire, the first included */
-	uint32_t ring_head, ring_cap; /* ring_cap: 0 or a power of two */
-	struct wire_slot *ring;
-	simtime_t wire_last_at; /* arrival time of the last one sent */
+	struct rng *jitter_rng; /* NULL: no jitter (link->jitter then unused) */
+	/* The last packet on the wire (link.c: the packets on a wire follow
+	 * the first, whose arrival is the pending event, through `next`). */
+	struct packet *wire_tail;
+	/* The transmitter is busy until the event (tx_end, tx_seq) would run:
+	 * that event is queued only when a packet waits for it (link.c). */
+	simtime_t tx_end;
+	uint64_t tx_seq;
+};
+_Static_assert(sizeof(struct link_dir) == 64, "a link direction fills one line");
+
+struct link_jitter {
+	simtime_t ns;          /* extra delay, uniform in [0, ns) */
+	simtime_t last_arrive; /* no packet overtakes the one before */
 };
 
+/* Line-aligned: a packet reads the first line (the ends, up, epoch, what
+ * is on the wire) and, where it is sent, the line of its direction. */
 struct link {
 	struct net *net;
-	uint32_t id;
-	bool up;
-	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	struct iface *end[2];
-	struct link_dir dir[2]; /* dir[i]: from end[i] to end[1-i] */
+	uint32_t epoch;         /* bumped on every down: packets on the wire die */
 	uint32_t mtu;
+	uint32_t wire_len[2];   /* packets on the wire in each direction */
+	bool up;
+	bool tx_event[2];       /* the direction's (tx_end, tx_seq) event is queued */
+	uint32_t id;
 	uint32_t cost;
 	uint64_t lost, dropped_down;
+	struct link_dir dir[2]; /* dir[i]: from end[i] to end[1-i] */
+	struct link_jitter jitter[2];
 	char name[80];         /* "r1-r2" */
 };
 

@@ -26,7 +26,6 @@ static void net_destroy(void *obj)
 		for (int k = 0; k < 2; k++) {
 			qdisc_free(l->end[k]->q);
 			loss_free(l->dir[k].loss);
-			free(l->dir[k].ring);
 			free(l->end[k]);
 		}
 		free(l);
@@ -78,7 +77,14 @@ struct node *node_new(struct net *n, const char *name, bool router, struct errbu
 		err_set(err, "there is already a node named '%s'", name);
 		return NULL;
 	}
-	struct node *nd = xcalloc(1, sizeof(*nd));
+	/* line-aligned: a packet reads the node's first line only (net.h) */
+	size_t size = (sizeof(struct node) + 63) / 64 * 64;
+	struct node *nd = aligned_alloc(64, size);
+	if (!nd) {
+		fprintf(stderr, "wirelab: out of memory for a node\n");
+		abort();
+	}
+	memset(nd, 0, size);
 	nd->net = n;
 	nd->id = (uint32_t)n->nnodes;
 	snprintf(nd->name, sizeof(nd->name), "%s", name);

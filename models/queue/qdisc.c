@@ -96,10 +96,18 @@ static double sample_sojourn(void *obj, simtime_t now)
 struct qdisc *qdisc_new(struct sim *s, const struct qdisc_ops *ops, struct qparams *p,
 			const char *entity, struct errbuf *err)
 {
-	struct qdisc *q = xcalloc(1, sizeof(*q) + ops->priv_size);
+	size_t priv = (ops->priv_size + 15) / 16 * 16;
+	size_t size = (sizeof(struct qdisc) + priv + QDISC_ENTITY_MAX + 63) / 64 * 64;
+	struct qdisc *q = aligned_alloc(64, size);
+	if (!q) {
+		fprintf(stderr, "wirelab: out of memory for a queue\n");
+		abort();
+	}
+	memset(q, 0, size);
 	q->ops = ops;
 	q->sim = s;
-	snprintf(q->entity, sizeof(q->entity), "%s", entity);
+	q->entity = (char *)q + sizeof(struct qdisc) + priv;
+	snprintf(q->entity, QDISC_ENTITY_MAX, "%s", entity);
 	struct qparams none = { 0, NULL };
 	if (!p)
 		p = &none;

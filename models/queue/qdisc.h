@@ -60,10 +60,13 @@ struct qdisc_stats {
 	uint64_t max_bytes;
 };
 
+/* Line-aligned, and what every packet reads or writes (the counters and
+ * the discipline's own state) fills the first three lines; the entity's
+ * name is stored after the discipline's state. */
+#define QDISC_ENTITY_MAX 96
 struct qdisc {
 	const struct qdisc_ops *ops;
 	struct sim *sim;
-	char entity[96];        /* "r1->r2" */
 	const char *drop_why;   /* set by enqueue() before refusing: "early" ... */
 	uint32_t qlen;          /* packets queued */
 	uint64_t backlog;       /* bytes queued */
@@ -73,6 +76,7 @@ struct qdisc {
 	uint32_t sojourn_n;
 	int metric[4];          /* recorder ids: packets, bytes, sojourn, drops */
 	int probes[3];
+	char *entity;           /* "r1->r2", at most QDISC_ENTITY_MAX - 1 bytes */
 	_Alignas(16) unsigned char priv[];
 };
 

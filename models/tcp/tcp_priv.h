@@ -97,47 +97,44 @@ struct tcp_world;
 #define TCP_NCC 4       /* pacing_rate, cc_bw, cc_min_rtt, pacing_gain */
 #define TCP_NPROBES (6 + TCP_NCC)
 
+/* The fields are grouped by when they are read, so that a segment touches
+ * as few cache lines of its socket as it can: first what every segment
+ * reads on either side, then what a receiver reads per data segment, then
+ * what a sender reads per ACK and per segment sent, and last what is read
+ * only at set-up, on errors, by tcp_info or by the recorder.  (A 1000-flow
+ * dumbbell has 2000 sockets, far beyond the caches: every line a segment
+ * reads is a miss; docs/BENCHMARKS.md.) */
 struct tcp_sock {
+	/* ---- every segment, either side ---- */
 	struct tcp_stack *stack;
 	struct node *node;
 	struct sim *sim;
-	struct tcp_world *world;  /* metric ids, looked up once */
-	struct tcp_config cfg;
-	const struct cc_ops *cc;
-	bool cc_ready;            /* cc->init has run: at ESTABLISHED (tcp_init_transfer) */
-	_Alignas(8) unsigned char cc_priv[CC_PRIV_SIZE];
-	char name[64];
-
 	enum tcp_state state;
 	uint32_t laddr, raddr;
 	uint16_t lport, rport;
-	bool hashed;              /* in the 4-tuple table */
-	bool bound;
+	uint32_t ts_offset;       /* random per connection, as Linux */
+	bool freed;
 	bool orphan;              /* the app closed it */
 	bool shut_wr;             /* the app wants a FIN after its data */
 	bool fin_sent;            /* our FIN has a sequence number */
-	bool fin_rcvd;
-	bool ephemeral;           /* lport counts against the ephemeral range */
-	bool freed;
-	struct tcp_sock *parent;  /* listener of an embryonic connection */
-	struct tcp_sock *all_prev, *all_next; /* every socket of the stack */
-	uint16_t backlog, pending;
-	struct tcp_cb cb;
-	void *ctx;
-	bool closed_told;         /* cb.closed is queued or has run (it runs once) */
+	uint8_t snd_wscale, rcv_wscale;
+	bool wscale_ok, sack_ok, ts_ok, ecn_ok;
+	bool dsack_pending;
+	bool cc_ready;            /* cc->init has run: at ESTABLISHED (tcp_init_transfer) */
 	uint8_t app_queued;       /* readable/writable already queued (tcp_app.c) */
 	uint16_t app_pending;     /* callbacks queued and not yet run */
+	int nsack;
+	uint32_t packets_out, sacked_out, lost_out, retrans_out;
 
 	/* send sequence variables (RFC 9293 §3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t write_seq;       /* sequence after the last byte queued */
 	uint32_t snd_sml;         /* end of the last short segment sent (Minshall-Nagle) */
 	uint32_t max_window;
-	uint8_t snd_wscale, rcv_wscale;
-	bool wscale_ok, sack_ok, ts_ok, ecn_ok;
 	uint32_t mss;             /* data bytes per full segment we send */
 	uint32_t adv_mss;         /* the MSS we advertise */
 	uint32_t rcv_mss;         /* estimate of the peer's segment size */
+	uint32_t tlp_high_seq;    /* Tail loss probe (RFC 8985 §7) */
 
 	/* receive sequence variables */
 	uint32_t irs, rcv_nxt;
@@ -146,34 +143,47 @@ struct tcp_sock {
 	uint32_t rcv_ssthresh;    /* window growth limit (Linux tcp_grow_window) */
 	uint32_t ts_recent;       /* RFC 7323: TSval to echo */
 	simtime_t ts_recent_stamp;
-	uint32_t ts_offset;       /* random per connection, as Linux */
-
-	/* buffers */
-	struct tcp_chunkq sndq;
-	uint32_t sndq_seq;        /* sequence of sndq's first byte */
+	uint64_t rcvbuf;
 	uint64_t sndbuf;
+	uint64_t segs_out, segs_in;
+	struct tcp_cb cb;
+	void *ctx;
+	struct tcp_world *world;  /* metric ids, looked up once */
+	struct tcp_config cfg;
+
+	/* ---- a receiver, per data segment ---- */
 	struct tcp_chunkq rcvq;
 	struct packet *ooo;       /* out-of-order segments, by sequence */
 	struct packet *ooo_tail;
 	uint32_t ooo_count;
 	uint64_t ooo_bytes;
-	uint64_t rcvbuf;
 	/* receive-buffer autotuning (Linux tcp_rcv_space_adjust) */
+	simtime_t rcvq_time;
 	uint64_t rcvq_space, rcvq_copied;
 	uint32_t rcvq_seq;
-	simtime_t rcvq_time;
-	simtime_t rcv_rtt_est;    /* receiver's RTT estimate (RFC 7323 / Linux rcv_rtt) */
 	uint32_t rcv_rtt_seq;
+	simtime_t rcv_rtt_est;    /* receiver's RTT estimate (RFC 7323 / Linux rcv_rtt) */
 	simtime_t rcv_rtt_time;
+	/* delayed ACK (Linux icsk_ack) */
+	uint8_t quick;            /* ACKs still to send at once */
+	bool ack_pending;
+	bool ece_pending;         /* receiver: echo ECE until CWR */
+	uint32_t unacked_bytes;   /* received since our last ACK */
+	simtime_t ato;
+	simtime_t lrcvtime;
 	/* SACK blocks we report, most recent first (RFC 2018 §4) */
 	struct sack_block sack[TCP_MAX_SACK];
-	int nsack;
 	struct sack_block dsack;  /* RFC 2883: a duplicate to report once */
-	bool dsack_pending;
+	uint64_t bytes_received;
+	uint64_t ooo_segs;
+	struct timer t_delack;
 
+	/* ---- a sender, per ACK and per segment sent ---- */
 	/* retransmission queue and scoreboard (segments) */
 	struct tcp_txq txq;
-	uint32_t packets_out, sacked_out, lost_out, retrans_out;
+	/* buffers */
+	struct tcp_chunkq sndq;
+	uint32_t sndq_seq;        /* sequence of sndq's first byte */
 	uint32_t highest_sack;    /* end of the highest SACKed segment */
 	uint32_t dupacks;         /* without SACK: duplicate ACKs this episode */
 	/* So that ACK processing costs what changed, not the whole window
@@ -183,21 +193,22 @@ struct tcp_sock {
 	 *   sack_cache the SACK blocks of the previous ACK, already applied */
 	uint32_t rtx_hint;
 	uint32_t ts_head, ts_tail;
-	struct sack_block sack_cache[TCP_MAX_SACK];
 	int nsack_cache;
+	struct sack_block sack_cache[TCP_MAX_SACK];
 
 	/* congestion control (segments) */
 	uint32_t snd_cwnd, snd_ssthresh, snd_cwnd_cnt, snd_cwnd_clamp;
 	uint32_t prior_cwnd, prior_ssthresh;
 	uint8_t ca_state;
 	bool is_cwnd_limited;
+	uint8_t frto;             /* F-RTO in progress */
+	bool tlp_retrans;
 	uint32_t max_packets_out; /* most in flight over the last RTT */
 	uint32_t max_packets_seq;
 	uint32_t high_seq;        /* recovery point */
 	uint32_t prr_delivered, prr_out;
 	uint32_t undo_marker;     /* nonzero: an undo is still possible */
 	int undo_retrans;         /* retransmissions not yet shown spurious */
-	uint8_t frto;             /* F-RTO in progress */
 	uint32_t reordering;      /* dupthresh, 3 */
 	simtime_t lsndtime;       /* last data sent */
 	simtime_t cwnd_stamp;
@@ -207,11 +218,9 @@ struct tcp_sock {
 	int64_t mdev4, mdev_max4, rttvar4; /* Linux's mdev_us etc., ns, 4 x RTTVAR */
 	int64_t rfc_srtt, rfc_rttvar; /* RFC 6298 state, for rto_rfc6298 */
 	uint32_t rtt_seq;
-	simtime_t rto;
 	int backoff;              /* RTO doublings in force */
-	int retransmits;          /* consecutive timeouts */
+	simtime_t rto;
 	struct minmax min_rtt;    /* windowed minimum RTT (300 s, Linux) */
-	simtime_t retrans_stamp;  /* first retransmission of the head, for give-up */
 
 	/* RACK (RFC 8985) */
 	struct {
@@ -224,9 +233,6 @@ struct tcp_sock {
 		uint8_t reo_wnd_steps;
 		uint32_t dsack_seen_seq;
 	} rack;
-	/* Tail loss probe (RFC 8985 §7) */
-	uint32_t tlp_high_seq;
-	bool tlp_retrans;
 
 	/* delivery rate (tcp_rate.c) */
 	uint64_t delivered, delivered_ce, lost;
@@ -237,43 +243,46 @@ struct tcp_sock {
 	bool rate_app_limited;
 
 	/* pacing: internal, as Linux's when the CC asks for it */
-	uint64_t pacing_rate;     /* bytes per second; 0: no pacing */
 	bool pacing;
+	bool cwr_pending;         /* ECN sender: set CWR on the next data segment */
+	uint64_t pacing_rate;     /* bytes per second; 0: no pacing */
 	simtime_t next_send;      /* earliest departure of the next segment */
-
-	/* ECN (RFC 3168) */
-	bool ece_pending;         /* receiver: echo ECE until CWR */
-	bool cwr_pending;         /* sender: set CWR on the next data segment */
-
-	/* delayed ACK (Linux icsk_ack) */
-	uint8_t quick;            /* ACKs still to send at once */
-	bool ack_pending;
-	uint32_t unacked_bytes;   /* received since our last ACK */
-	simtime_t ato;
-	simtime_t lrcvtime;
 
 	/* timers */
 	enum tcp_xmit_timer xt;   /* what t_xmit is armed for */
-	struct timer t_xmit;      /* RTO, zero-window probe, TLP, RACK reorder */
-	struct timer t_delack;
-	struct timer t_pace;
-	struct timer t_wait;      /* TIME_WAIT, FIN_WAIT_2, SYN-ACK/connect give-up */
 	int probes_out;           /* unanswered zero-window probes */
+	struct timer t_xmit;      /* RTO, zero-window probe, TLP, RACK reorder */
 
-	/* statistics */
-	uint64_t bytes_acked, bytes_received, bytes_sent;
-	uint64_t segs_out, segs_in, data_segs_out;
-	uint64_t retrans_segs, rto_count, fast_retrans, tlp_count, spurious_rto;
-	uint64_t zwp_sent, dsack_count, ooo_segs;
+	const struct cc_ops *cc;
+	_Alignas(8) unsigned char cc_priv[CC_PRIV_SIZE];
+
+	/* statistics read per ACK */
+	uint64_t bytes_acked, bytes_sent, data_segs_out;
 	uint64_t rtt_samples;
 	simtime_t rtt_sum;
-	simtime_t start_ns, established_ns;
+	/* recorder: last values written */
+	uint32_t logged_cwnd, logged_ssthresh;
 
-	/* recorder */
+	/* ---- set-up, errors, tcp_info, the recorder ---- */
+	int retransmits;          /* consecutive timeouts */
+	simtime_t retrans_stamp;  /* first retransmission of the head, for give-up */
+	struct timer t_pace;
+	struct timer t_wait;      /* TIME_WAIT, FIN_WAIT_2, SYN-ACK/connect give-up */
+	bool hashed;              /* in the 4-tuple table */
+	bool bound;
+	bool fin_rcvd;
+	bool ephemeral;           /* lport counts against the ephemeral range */
+	bool closed_told;         /* cb.closed is queued or has run (it runs once) */
+	uint16_t backlog, pending;
+	struct tcp_sock *parent;  /* listener of an embryonic connection */
+	struct tcp_sock *all_prev, *all_next; /* every socket of the stack */
+	uint64_t retrans_segs, rto_count, fast_retrans, tlp_count, spurious_rto;
+	uint64_t zwp_sent, dsack_count;
+	simtime_t start_ns, established_ns;
 	int probes[TCP_NPROBES];
 	bool probed;
-	uint32_t logged_cwnd, logged_ssthresh;
 	double logged_cc[TCP_NCC];     /* last cc-series values written */
+	char name[64];
 };
 
 /* A slot of the 4-tuple table (tcp_stack.c): the key beside the socket. */
@@ -284,10 +293,11 @@ struct tcp_hslot {
 };
 
 /* A node's TCP: connections by 4-tuple, listeners by port. */
-struct tcp_stack {
+struct tcp_stack {             /* a segment's lookup reads the first line only */
 	struct node *node;
 	struct tcp_hslot *hash;   /* the 4-tuple table (tcp_stack.c) */
 	uint32_t hcap, hcount;
+	struct tcp_hslot last;    /* the table's entry found last; s NULL: none */
 	struct tcp_sock **listeners;
 	size_t nlisten, caplisten;
 	uint16_t next_port;

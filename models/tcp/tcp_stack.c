@@ -1,5 +1,5 @@
 /* TCP: the stack of a node.  Connections are found by their 4-tuple in
- * a chained hash table, listeners by local port; a count of ephemeral
+ * an open-addressing hash table, listeners by local port; a count of ephemeral
  * ports in use per destination lets a connect to a destination whose
  * ports are all taken fail at once; local ports are picked as Linux's
  * ip_local_port_range (32768..60999). */
@@ -47,7 +47,14 @@ struct tcp_stack *tcp_stack_of(struct node *nd)
 		net_register_l4(n, L4_TCP, IPPROTO_TCP_, tcp_input, tcp_icmp_error);
 		sim_ext_set(n->sim, "tcp_stacks", n, stacks_free);
 	}
-	st = xcalloc(1, sizeof(*st));
+	/* line-aligned: the first line is all a lookup that hits reads */
+	size_t size = (sizeof(*st) + 63) / 64 * 64;
+	st = aligned_alloc(64, size);
+	if (!st) {
+		fprintf(stderr, "wirelab: out of memory for a TCP stack\n");
+		abort();
+	}
+	memset(st, 0, size);
 	st->node = nd;
 	st->hcap = 64;
 	st->hash = xcalloc(st->hcap, sizeof(*st->hash));
@@ -80,16 +87,25 @@ static uint32_t slot_home(const struct tcp_stack *st, uint64_t addrs, uint32_t p
 	       (st->hcap - 1);
 }
 
+/* A copy of the entry found last sits in the stack's first line, so the
+ * segments of one connection in a row (a host with one connection: every
+ * segment) read no slot.  The copy is always an entry of the table:
+ * tcp_unhash() clears it when it removes that entry; adding and rehashing
+ * move entries but never change what a 4-tuple maps to. */
 struct tcp_sock *tcp_lookup_tuple(struct tcp_stack *st, uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp)
 {
 	uint64_t a = key_addrs(la, ra);
 	uint32_t p = key_ports(lp, rp);
+	if (st->last.s && st->last.addrs == a && st->last.ports == p)
+		return st->last.s;
 	for (uint32_t i = slot_home(st, a, p);; i = (i + 1) & (st->hcap - 1)) {
 		const struct tcp_hslot *h = &st->hash[i];
 		if (!h->s)
 			return NULL;
-		if (h->addrs == a && h->ports == p)
+		if (h->addrs == a && h->ports == p) {
+			st->last = *h;
 			return h->s;
+		}
 	}
 }
 
@@ -173,6 +189,8 @@ void tcp_unhash(struct tcp_sock *tp)
 	struct tcp_stack *st = tp->stack;
 	if (!tp->hashed)
 		return;
+	if (st->last.s == tp)
+		st->last = (struct tcp_hslot){ 0 };
 	uint32_t mask = st->hcap - 1;
 	uint32_t i = slot_home(st, key_addrs(tp->laddr, tp->raddr), key_ports(tp->lport, tp->rport));
 	while (st->hash[i].s != tp)
