@@ -30,7 +30,6 @@ extern const struct host_module http_module;
 extern const struct host_module dns_res_module;
 extern const struct host_module tls_module;
 extern const struct host_module web_module;
-extern const struct host_module bgp_session_module;
 extern const struct host_module bgp_session_module, bgp_module;
 
 /* Order matters only in that a module may use what an earlier one set up. */
@@ -43,7 +42,6 @@ static const struct host_module *const modules[] = {
 	&dns_module,
 	&dns_res_module, /* after "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&tls_module,
-	&dns_res_module, /* after dnswire's "dns": adds dns.resolver, dns.stub, dns.lookup */
 	&http_module,
 	&web_module,
 	&bgp_session_module,
