@@ -537,7 +537,11 @@ static void push_section(lua_State *L, const struct dns_msg *m, enum dns_section
 	lua_createtable(L, m->n[s], 0);
 	for (int i = 0; i < m->n[s]; i++) {
 		const struct dns_rr *rr = &m->rr[s][i];
-		char n[DNS_NAME_STRLEN], t[16], d[1100];
+		char n[DNS_NAME_STRLEN], t[16];
+		/* room for any RDATA's text: 4 characters a byte at worst, and
+		 * names and numbers around them */
+		size_t dsz = 4u * rr->data_len + 2 * DNS_NAME_STRLEN + 64;
+		char *d = xmalloc(dsz);
 		lua_createtable(L, 0, 4);
 		lua_pushstring(L, dns_name_to_str(n, sizeof(n), &rr->name));
 		lua_setfield(L, -2, "name");
@@ -545,8 +549,9 @@ static void push_section(lua_State *L, const struct dns_msg *m, enum dns_section
 		lua_setfield(L, -2, "type");
 		lua_pushinteger(L, rr->ttl);
 		lua_setfield(L, -2, "ttl");
-		lua_pushstring(L, dns_rr_to_str(d, sizeof(d), rr, true));
+		lua_pushstring(L, dns_rr_to_str(d, dsz, rr, true));
 		lua_setfield(L, -2, "data");
+		free(d);
 		lua_rawseti(L, -2, i + 1);
 	}
 }
