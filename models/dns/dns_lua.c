@@ -34,6 +34,7 @@
 #include "cli/host.h"
 #include "models/dns/dns_priv.h"
 #include "models/net/net_lua.h"
+#include "sim/record.h"
 #include "sim/util.h"
 
 static const char ZONE_MT[] = "wirelab.dns_zone";
@@ -153,6 +154,21 @@ static void dyn_free(void *ctx)
 	free(ctx); /* the function's reference goes with the Lua state */
 }
 
+/* An events row for a change made during the run (zone:set, zone:remove):
+ * entity the zone's origin, kind dns_zone_set or dns_zone_remove. */
+static void log_change(lua_State *L, struct dns_zone *z, const struct dns_name *name, uint16_t type,
+		       uint32_t ttl, const char *data)
+{
+	char o[DNS_NAME_STRLEN], n[DNS_NAME_STRLEN], t[16];
+	dns_name_to_str(o, sizeof(o), dns_zone_origin(z));
+	dns_name_to_str(n, sizeof(n), name);
+	dns_type_str(t, sizeof(t), type);
+	if (data)
+		rec_log(host_sim(L), o, "dns_zone_set", "%s %s ttl=%u %s", n, t, ttl, data);
+	else
+		rec_log(host_sim(L), o, "dns_zone_remove", "%s %s", n, t);
+}
+
 /* Sets the RRset (name, type) of z from the value at idx: a string, a
  * table of strings, or a function. */
 static void set_rrset(lua_State *L, struct dns_zone *z, const struct dns_name *name, uint16_t type,
@@ -174,6 +190,8 @@ static void set_rrset(lua_State *L, struct dns_zone *z, const struct dns_name *n
 			free(d);
 			host_error(L, "%s: %s", what, err.msg);
 		}
+		if (!add)
+			log_change(L, z, name, type, ttl, "chosen by a function");
 		return;
 	}
 	int n = 0;
@@ -219,6 +237,15 @@ static void set_rrset(lua_State *L, struct dns_zone *z, const struct dns_name *n
 			rc = dns_zone_add(z, &rrs[i], &err);
 	else
 		rc = dns_zone_set(z, rrs, n, &err);
+	if (rc == 0 && !add) {
+		char data[400] = "", one[300];
+		for (int i = 0; i < n; i++) {
+			dns_rr_to_str(one, sizeof(one), &rrs[i], true);
+			size_t l = strlen(data);
+			snprintf(data + l, sizeof(data) - l, "%s%s", i ? ", " : "", one);
+		}
+		log_change(L, z, name, type, ttl, data);
+	}
 	for (int i = 0; i < n; i++)
 		dns_rr_clear(&rrs[i]);
 	free(rrs);
@@ -373,7 +400,10 @@ static int l_zone_remove(lua_State *L)
 	check_name(L, &name, luaL_checkstring(L, 2), dns_zone_origin(z), "zone:remove");
 	const char *t = luaL_checkstring(L, 3);
 	uint16_t type = strcasecmp(t, "ANY") == 0 ? DNS_T_ANY : check_type(L, 3, "zone:remove");
-	lua_pushinteger(L, dns_zone_remove(z, &name, type));
+	int n = dns_zone_remove(z, &name, type);
+	if (n > 0)
+		log_change(L, z, &name, type, 0, NULL);
+	lua_pushinteger(L, n);
 	return 1;
 }
 
@@ -507,7 +537,11 @@ static void push_section(lua_State *L, const struct dns_msg *m, enum dns_section
 	lua_createtable(L, m->n[s], 0);
 	for (int i = 0; i < m->n[s]; i++) {
 		const struct dns_rr *rr = &m->rr[s][i];
-		char n[DNS_NAME_STRLEN], t[16], d[1100];
+		char n[DNS_NAME_STRLEN], t[16];
+		/* room for any RDATA's text: 4 characters a byte at worst, and
+		 * names and numbers around them */
+		size_t dsz = 4u * rr->data_len + 2 * DNS_NAME_STRLEN + 64;
+		char *d = xmalloc(dsz);
 		lua_createtable(L, 0, 4);
 		lua_pushstring(L, dns_name_to_str(n, sizeof(n), &rr->name));
 		lua_setfield(L, -2, "name");
@@ -515,8 +549,9 @@ static void push_section(lua_State *L, const struct dns_msg *m, enum dns_section
 		lua_setfield(L, -2, "type");
 		lua_pushinteger(L, rr->ttl);
 		lua_setfield(L, -2, "ttl");
-		lua_pushstring(L, dns_rr_to_str(d, sizeof(d), rr, true));
+		lua_pushstring(L, dns_rr_to_str(d, dsz, rr, true));
 		lua_setfield(L, -2, "data");
+		free(d);
 		lua_rawseti(L, -2, i + 1);
 	}
 }

@@ -171,9 +171,11 @@ static void tcp_failed(struct tcp_sock *ts, int err, void *ctx)
 	finish(q, DNS_Q_UNREACHABLE, NULL, 0);
 }
 
+/* The server closed before answering: our side closes too (in finish). */
 static void tcp_peer_closed_cb(struct tcp_sock *ts, void *ctx)
 {
-	tcp_failed(ts, 0, ctx);
+	(void)ts;
+	finish(ctx, DNS_Q_UNREACHABLE, NULL, 0);
 }
 
 static const struct tcp_cb query_tcp_cbs = {

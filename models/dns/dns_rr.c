@@ -564,23 +564,23 @@ int dns_rr_parse(struct dns_rr *rr, const char *text, const struct dns_name *ori
 
 char *dns_rr_to_str(char *buf, size_t size, const struct dns_rr *rr, bool rdata_only)
 {
-	char rd[1024];
+	if (size == 0)
+		return buf;
+	size_t o = 0;
+	buf[0] = '\0';
+	if (!rdata_only) {
+		char n[DNS_NAME_STRLEN + 2], t[16];
+		fmt_name(n, sizeof(n), &rr->name);
+		app(buf, size, &o, "%s %u %s %s ", n, rr->ttl, rr->cls == DNS_C_IN ? "IN" : "CLASS?",
+		    dns_type_str(t, sizeof(t), rr->type));
+	}
 	const struct dns_rr_codec *c = dns_rr_codec(rr->type);
 	if (c) {
-		c->format(rr, rd, sizeof(rd));
+		c->format(rr, buf + o, size - o);
 	} else { /* RFC 3597 §5 generic form */
-		size_t o = (size_t)snprintf(rd, sizeof(rd), "\\# %u", rr->data_len);
-		for (size_t i = 0; i < rr->data_len && o + 3 < sizeof(rd); i++)
-			o += (size_t)snprintf(rd + o, sizeof(rd) - o, "%s%02x", i ? "" : " ",
-					      rr->data[i]);
+		app(buf, size, &o, "\\# %u", rr->data_len);
+		for (size_t i = 0; i < rr->data_len; i++)
+			app(buf, size, &o, "%s%02x", i ? "" : " ", rr->data[i]);
 	}
-	if (rdata_only) {
-		snprintf(buf, size, "%s", rd);
-		return buf;
-	}
-	char n[DNS_NAME_STRLEN + 2], t[16];
-	fmt_name(n, sizeof(n), &rr->name);
-	snprintf(buf, size, "%s %u %s %s %s", n, rr->ttl, rr->cls == DNS_C_IN ? "IN" : "CLASS?",
-		 dns_type_str(t, sizeof(t), rr->type), rd);
 	return buf;
 }

@@ -158,6 +158,12 @@ run("5s")
 r = got.www2
 check(#r.answer == 2 and r.answer[1].ttl == 60, "www after set: %d answers", #r.answer)
 check(got.mail2.rcode == "NXDOMAIN", "mail after remove: %s", got.mail2.rcode)
+-- and each change is an events row at its time
+local ev = query("select t_ns, entity, kind, detail from events where kind like 'dns_zone_%' order by rowid")
+check(#ev == 2 and ev[1].t_ns == 4e9 and ev[1].entity == "example.test"
+      and ev[1].detail == "www.example.test A ttl=60 10.0.0.8, 10.0.0.9"
+      and ev[2].kind == "dns_zone_remove" and ev[2].detail == "mail.example.test MX",
+      "zone change events: %d", #ev)
 
 -- several queries on one TCP connection, answered in order (RFC 7766)
 local function query_bytes(id, name, qtype)

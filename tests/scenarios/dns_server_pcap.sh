@@ -31,3 +31,12 @@ same "$ref" 2 "referrals (no AA, 2 NS, glue + OPT)"
 edns=$(tshark -r $f -Y 'dns.flags.response == 0 && dns.qry.name == "www.example.test" && dns.rr.udp_payload_size == 1232' 2>/dev/null | wc -l)
 [ "$edns" -ge 1 ] || fail "no EDNS query for www.example.test"
 echo "ok: EDNS 1232 in the queries"
+# tshark reads the data we put in: the first answer for www (10.0.0.5, TTL
+# 300), the NXDOMAIN's SOA at TTL min(3600, 60) = 60 (RFC 2308 §3), the
+# CNAME chain web -> www -> 10.0.0.5
+first=$(tshark -r $f -Y 'dns.flags.response == 1 && dns.qry.name == "www.example.test" && dns.qry.type == 1' -T fields -e dns.a -e dns.resp.ttl 2>/dev/null | head -1 | tr '\t' ' ')
+same "$first" "10.0.0.5 300" "tshark's reading of the first www answer"
+nxttl=$(tshark -r $f -Y 'dns.flags.rcode == 3 && dns.qry.name == "nothere.example.test"' -T fields -e dns.resp.ttl -e dns.soa.minimum_ttl 2>/dev/null | tr '\t' ' ')
+same "$nxttl" "60 60" "tshark's reading of the NXDOMAIN's SOA TTL and MINIMUM"
+cn=$(tshark -r $f -Y 'dns.flags.response == 1 && dns.qry.name == "web.example.test"' -T fields -e dns.cname -e dns.a 2>/dev/null | tr '\t' ' ')
+same "$cn" "www.example.test 10.0.0.5" "tshark's reading of the CNAME answer"

@@ -276,6 +276,11 @@ static void test_txt_long(void **state)
 	assert_int_equal(rr.data[0], 255);
 	assert_int_equal(rr.data[256], 255);
 	assert_int_equal(rr.data[512], 89);
+	/* formatted whole: three quoted strings, two spaces: 599 + 6 + 2 */
+	char buf[2048];
+	assert_int_equal(strlen(dns_rr_to_str(buf, sizeof(buf), &rr, true)), 607);
+	/* and cut, never past the buffer */
+	assert_int_equal(strlen(dns_rr_to_str(buf, 100, &rr, false)), 99);
 	dns_rr_clear(&rr);
 }
 
