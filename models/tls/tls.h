@@ -187,5 +187,9 @@ void tls_server_stats(struct node *nd, uint16_t port, struct tls_server_stats *o
 void tls_cache_flush(struct node *nd, const char *server_name);
 /* Whether the client node holds a usable session for that name or name:port. */
 bool tls_cache_has(struct node *nd, const char *server_name, simtime_t now);
+/* The 0-RTT bytes the session a client would use now allows (0: no 0-RTT:
+ * none cached, TLS 1.2, or a server that does not accept early data).
+ * server_name as for tls_cache_has; with "name" alone, the first port's. */
+uint32_t tls_cache_early_bytes(struct node *nd, const char *server_name, simtime_t now);
 
 #endif

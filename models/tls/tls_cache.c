@@ -193,15 +193,28 @@ void tls_cache_flush(struct node *nd, const char *server_name)
 			w->clients[i]->n = 0;
 }
 
-bool tls_cache_has(struct node *nd, const char *server_name, simtime_t now)
+static bool peek(struct node *nd, const char *server_name, simtime_t now, struct tls_session *ss)
 {
 	struct tls_world *w = world(nd->net->sim);
-	struct tls_session ss;
 	for (size_t i = 0; i < w->nclients; i++)
 		if (w->clients[i]->node_id == nd->id && name_matches(w->clients[i]->name, server_name) &&
-		    tls_cache_get(nd->net->sim, nd->id, w->clients[i]->name, now, false, &ss))
+		    tls_cache_get(nd->net->sim, nd->id, w->clients[i]->name, now, false, ss))
 			return true;
 	return false;
+}
+
+bool tls_cache_has(struct node *nd, const char *server_name, simtime_t now)
+{
+	struct tls_session ss;
+	return peek(nd, server_name, now, &ss);
+}
+
+uint32_t tls_cache_early_bytes(struct node *nd, const char *server_name, simtime_t now)
+{
+	struct tls_session ss;
+	if (!peek(nd, server_name, now, &ss) || ss.version != TLS_V13)
+		return 0;
+	return ss.max_early_data;
 }
 
 struct tls_server_state *tls_server_state(struct sim *s, uint32_t node_id, uint16_t port)

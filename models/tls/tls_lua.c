@@ -7,6 +7,7 @@
  *   tls.client { node = cli, server = srv, port = 443, version = "1.3",
  *                resume = true, early_data = true, request = "200B", start = "1s",
  *                on_done = function(r) print(r.ttfb, r.handshake, r.resumed) end }
+ *   tls.flush_cache(node [, name]), tls.cached(node, name) -> bool, early bytes
  *   s:stats()  -> { handshakes, full, resumed, early_offered, early_accepted,
  *                   early_rejected, early_replayed, alerts_sent, requests }
  *
@@ -679,6 +680,20 @@ static int tls_cache_flush_l(lua_State *L)
 	return 0;
 }
 
+/* tls.cached(node, "name" or "name:port") -> whether a session is cached,
+ * and the 0-RTT bytes it allows */
+static int tls_cached_l(lua_State *L)
+{
+	struct node *nd = net_lua_checknode(L, 1, "tls.cached");
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return host_error(L, "tls.cached: name: expected a server name (\"www.example.test\" "
+				     "or \"10.0.1.2:443\"), got %s", luaL_typename(L, 2));
+	simtime_t now = host_sim(L)->now;
+	lua_pushboolean(L, tls_cache_has(nd, lua_tostring(L, 2), now));
+	lua_pushinteger(L, tls_cache_early_bytes(nd, lua_tostring(L, 2), now));
+	return 2;
+}
+
 static const luaL_Reg srv_methods[] = { { "stats", srv_stats }, { "stop", srv_stop }, { NULL, NULL } };
 static const luaL_Reg cli_methods[] = { { "result", cli_result }, { "stop", cli_stop }, { NULL, NULL } };
 
@@ -700,6 +715,7 @@ static int tls_open(struct host *h, lua_State *L, struct errbuf *err)
 	host_register(L, "tls.server", l_server);
 	host_register(L, "tls.client", l_client);
 	host_register(L, "tls.flush_cache", tls_cache_flush_l);
+	host_register(L, "tls.cached", tls_cached_l);
 	return 0;
 }
 

@@ -92,7 +92,14 @@ start_s = 30
 client("1.3 before flush", p13)
 start_s = 32
 client("1.3 after flush", p13)
-at("31.5s", function() tls.flush_cache(c) end)
+local cached = {}
+at("31.5s", function()
+	local addr = "10.0.1.2:" .. p0
+	cached.before = { tls.cached(c, addr) }
+	cached.plain = { tls.cached(c, "10.0.1.2:" .. p13) }
+	tls.flush_cache(c)
+	cached.after = { tls.cached(c, addr) }
+end)
 run("40s")
 
 local lat = plain:stats().latency_min_ns / 1e9
@@ -130,4 +137,7 @@ assert(got["alpn h2"].alpn == "h2", "alpn: the server's preference")
 assert(got["1.3 full"].alpn == "h2", "alpn default h2")
 assert(got["1.3 before flush"].resumed and not got["1.3 after flush"].resumed,
 	"tls.flush_cache: the next handshake is a full one")
+assert(cached.before[1] and cached.before[2] == 16384, "a ticket allowing 16 KB of 0-RTT")
+assert(cached.plain[1] and cached.plain[2] == 0, "a ticket without 0-RTT")
+assert(not cached.after[1] and cached.after[2] == 0, "nothing cached after flush_cache")
 print("ok")
