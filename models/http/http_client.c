@@ -578,13 +578,19 @@ static void cc_error(struct http_xport *x, const char *msg, void *ctx)
 	if (c->dead)
 		return;
 	if (!c->up && !c->fl_head) {
-		/* the connect failed: the first waiting request fails with it */
-		struct cli_req *r = pend_pop(c->o);
-		if (r) {
+		/* the connect failed: the first waiting request fails with it;
+		 * all of them when they all wait for this one connection (h2) */
+		bool all = origin_wants_one(c->o) && c->o->nconns == 1;
+		struct cli_req *r;
+		while (!c->dead && (r = pend_pop(c->o))) {
 			snprintf(r->errbuf, sizeof(r->errbuf), "%s", msg);
 			r->error = r->errbuf;
 			cli_req_finish(r, r->errbuf);
+			if (!all)
+				break;
 		}
+		if (c->dead)
+			return;
 	}
 	(void)x;
 	cli_conn_kill(c, msg);
