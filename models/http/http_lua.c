@@ -9,7 +9,8 @@
  *                 rate = 100 (Poisson, requests/s) | concurrency = 4 (closed loop),
  *                 count =, start =, stop =, max_conns = 6, pipeline_depth = 32,
  *                 keepalive = true, idle_timeout = "300s", name =,
- *                 tls = { version = "1.3", resume = true, early_data = false } (https URLs) }
+ *                 tls = { version = "1.3", resume = true, early_data = false } (https URLs),
+ *                 h2_window = "6MiB" (the stream window the client announces) }
  *
  * The server returns an object with :stats(); the client is an app (a.name,
  * a:stats(), a:stop()) that records requests_per_s (sampled) and latency_ns
@@ -531,7 +532,7 @@ static int l_client(lua_State *L)
 {
 	static const char *const keys[] = {
 		"node", "url", "proto", "rate", "concurrency", "count", "start", "stop", "max_conns",
-		"pipeline_depth", "keepalive", "idle_timeout", "name", "tls", NULL,
+		"pipeline_depth", "keepalive", "idle_timeout", "name", "tls", "h2_window", NULL,
 	};
 	const char *what = "http.client";
 	if (lua_isnone(L, 1))
@@ -569,6 +570,10 @@ static int l_client(lua_State *L)
 	cc.max_pipeline_depth = (int)host_get_int(L, 1, what, "pipeline_depth", 32, 1, 100000);
 	cc.keepalive = host_get_bool(L, 1, what, "keepalive", true);
 	cc.idle_timeout = net_lua_get_span(L, 1, what, "idle_timeout", SIM_S(300));
+	/* SETTINGS_INITIAL_WINDOW_SIZE: at most 2^31-1 (RFC 9113 §6.5.2) */
+	cc.h2_initial_window = (uint32_t)host_get_size_max(L, 1, what, "h2_window", 0, 2147483647);
+	if (host_has(L, 1, "h2_window") && cc.h2_initial_window == 0)
+		return host_error(L, "%s: h2_window: at least 1 byte", what);
 	const char *name = host_get_str(L, 1, what, "name", NULL);
 	if (name && strlen(name) >= sizeof(((struct app *)0)->name))
 		return host_error(L, "%s: name: at most %zu characters", what, sizeof(((struct app *)0)->name) - 1);

@@ -49,7 +49,7 @@ struct srv_req {
 	char path[1024];
 	char method[16];
 	int version_minor;
-	bool close_after, head, cancelled, in_service, queued, deferred, submitted;
+	bool close_after, head, cancelled, in_service, queued, deferred, submitted, counted;
 	simtime_t arrived;
 };
 

@@ -89,8 +89,6 @@ static int h2s_begin_headers(nghttp2_session *ng, const nghttp2_frame *frame, vo
 	r->stream_id = frame->hd.stream_id;
 	r->version_minor = 1;
 	nghttp2_session_set_stream_user_data(ng, frame->hd.stream_id, r);
-	c->streams++;
-	timer_cancel(&c->t_idle);
 	return 0;
 }
 
@@ -125,6 +123,11 @@ static int h2s_frame_recv(nghttp2_session *ng, const nghttp2_frame *frame, void 
 	struct srv_req *r = nghttp2_session_get_stream_user_data(ng, frame->hd.stream_id);
 	if (!r || r->in_service || r->queued || r->submitted)
 		return 0;
+	/* a whole request: the connection is busy until its stream closes
+	 * (a stream still arriving does not hold off the idle timeout) */
+	c->streams++;
+	r->counted = true;
+	timer_cancel(&c->t_idle);
 	srv_lookup(c->srv, r);
 	srv_req_submit(c->srv, r);
 	return 0;
@@ -138,7 +141,8 @@ static int h2s_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t err
 	if (!r)
 		return 0;
 	nghttp2_session_set_stream_user_data(ng, stream_id, NULL);
-	c->streams--;
+	if (r->counted)
+		c->streams--;
 	if (r->submitted && !r->body_left && !error_code)
 		c->srv->st.responses++;
 	if (r->deferred) {
