@@ -403,12 +403,13 @@ static void test_update_delivery(void **state)
  * message: NOTIFICATION 3/1 (Malformed Attribute List), session down on
  * both sides.  A bad ORIGIN value instead is RFC 7606 treat-as-withdraw:
  * the session stays up and the NLRI come up as withdrawn. */
-static void malformed(bool session_reset)
+static void malformed(bool session_reset, bool rfc7606)
 {
 	struct world w;
 	struct bgp_session_config ca, cb;
 	cfg_pair(&ca, &cb, BGP_TRANSPORT_TCP);
 	cb.passive = true;
+	cb.rfc7606 = rfc7606;
 	world_tcp(&w, &ca, &cb);
 	start_both(&w);
 	sim_run(w.sim, SIM_S(1));
@@ -434,7 +435,13 @@ static void malformed(bool session_reset)
 		assert_int_equal(bgp_session_send_raw(w.a.s, m, sizeof m), 0);
 	}
 	sim_run(w.sim, SIM_S(2));
-	if (session_reset) {
+	if (!rfc7606) {
+		/* RFC 4271 alone: the bad ORIGIN is 3/6 and a session reset */
+		assert_int_equal(w.b.n_down, 1);
+		assert_int_equal(w.b.down.code, 3);
+		assert_int_equal(w.b.down.subcode, BGP_UPD_INVALID_ORIGIN);
+		assert_int_equal(w.b.n_update, 0);
+	} else if (session_reset) {
 		assert_int_equal(w.b.n_down, 1);
 		assert_int_equal(w.b.down.reason, BGP_DOWN_NOTIF_SENT);
 		assert_int_equal(w.b.down.code, 3);
@@ -457,8 +464,9 @@ static void malformed(bool session_reset)
 	world_free(&w);
 }
 
-static void test_malformed_update_reset(void **state) { (void)state; malformed(true); }
-static void test_malformed_update_withdraw(void **state) { (void)state; malformed(false); }
+static void test_malformed_update_reset(void **state) { (void)state; malformed(true, true); }
+static void test_malformed_update_withdraw(void **state) { (void)state; malformed(false, true); }
+static void test_malformed_update_no7606(void **state) { (void)state; malformed(false, false); }
 
 /* A peer with the wrong AS gets 2/2 Bad Peer AS; the link failing takes
  * the channel session down at once on both sides; ManualStop sends 6/2. */
@@ -598,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_update_delivery),
 		cmocka_unit_test(test_malformed_update_reset),
 		cmocka_unit_test(test_malformed_update_withdraw),
+		cmocka_unit_test(test_malformed_update_no7606),
 		cmocka_unit_test(test_errors_and_stop),
 		cmocka_unit_test(test_opensent_errors),
 		cmocka_unit_test(test_restart),
