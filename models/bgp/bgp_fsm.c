@@ -392,7 +392,6 @@ void bgp_conn_connected(struct bgp_conn *c)
 	 * send OPEN, Hold Timer to a large value, OpenSent */
 	timer_cancel(&s->connect_retry);
 	c->state = BGP_OPENSENT;
-	c->rx = xmalloc(BGP_MAX_MSG_LEN);
 	c->rx_len = 0;
 	send_open(c);
 	timer_arm(s->sim, &c->hold, s->sim->now + OPENSENT_HOLD);
@@ -618,7 +617,11 @@ void bgp_conn_rx(struct bgp_conn *c, const uint8_t *data, size_t len)
 				len -= (size_t)n;
 				continue;
 			}
-			/* a partial message: keep it (less than one message) */
+			/* a partial message: keep it (less than one message).  The
+			 * buffer is made on first need: the channel transport
+			 * delivers whole messages and never needs one. */
+			if (!c->rx)
+				c->rx = xmalloc(BGP_MAX_MSG_LEN);
 			memcpy(c->rx, data, len);
 			c->rx_len = (uint32_t)len;
 			return;

@@ -93,7 +93,7 @@ struct bgp_session *bgp_session_new(struct sim *sim, struct node *nd,
 		FAIL("channel delay must not be negative");
 	uint32_t id = cfg->local_id ? cfg->local_id : (nd ? node_addr(nd) : 0);
 	if (id == 0)
-		FAIL("no BGP identifier: set local_id or give the session a node with an address");
+		FAIL("no BGP identifier: give one (local_id; id in Lua) or a node with an address");
 	struct bgp_session *s = xcalloc(1, sizeof *s);
 	s->sim = sim;
 	s->nd = nd;

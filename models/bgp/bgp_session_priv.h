@@ -31,7 +31,8 @@ struct bgp_conn {
 	enum bgp_state state;
 	struct tcp_sock *ts;         /* TCP transport */
 	uint32_t chan_id;            /* channel transport: connection id, 0: none */
-	uint8_t *rx;                 /* a partial message, BGP_MAX_MSG_LEN bytes */
+	uint8_t *rx;                 /* a partial message, BGP_MAX_MSG_LEN bytes,
+	                              * allocated on first need */
 	uint32_t rx_len;
 	struct bgp_txbuf *tx_head, *tx_tail;
 	struct timer hold, keepalive;

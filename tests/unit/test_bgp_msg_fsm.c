@@ -403,12 +403,13 @@ static void test_update_delivery(void **state)
  * message: NOTIFICATION 3/1 (Malformed Attribute List), session down on
  * both sides.  A bad ORIGIN value instead is RFC 7606 treat-as-withdraw:
  * the session stays up and the NLRI come up as withdrawn. */
-static void malformed(bool session_reset)
+static void malformed(bool session_reset, bool rfc7606)
 {
 	struct world w;
 	struct bgp_session_config ca, cb;
 	cfg_pair(&ca, &cb, BGP_TRANSPORT_TCP);
 	cb.passive = true;
+	cb.rfc7606 = rfc7606;
 	world_tcp(&w, &ca, &cb);
 	start_both(&w);
 	sim_run(w.sim, SIM_S(1));
@@ -434,7 +435,13 @@ static void malformed(bool session_reset)
 		assert_int_equal(bgp_session_send_raw(w.a.s, m, sizeof m), 0);
 	}
 	sim_run(w.sim, SIM_S(2));
-	if (session_reset) {
+	if (!rfc7606) {
+		/* RFC 4271 alone: the bad ORIGIN is 3/6 and a session reset */
+		assert_int_equal(w.b.n_down, 1);
+		assert_int_equal(w.b.down.code, 3);
+		assert_int_equal(w.b.down.subcode, BGP_UPD_INVALID_ORIGIN);
+		assert_int_equal(w.b.n_update, 0);
+	} else if (session_reset) {
 		assert_int_equal(w.b.n_down, 1);
 		assert_int_equal(w.b.down.reason, BGP_DOWN_NOTIF_SENT);
 		assert_int_equal(w.b.down.code, 3);
@@ -457,8 +464,9 @@ static void malformed(bool session_reset)
 	world_free(&w);
 }
 
-static void test_malformed_update_reset(void **state) { (void)state; malformed(true); }
-static void test_malformed_update_withdraw(void **state) { (void)state; malformed(false); }
+static void test_malformed_update_reset(void **state) { (void)state; malformed(true, true); }
+static void test_malformed_update_withdraw(void **state) { (void)state; malformed(false, true); }
+static void test_malformed_update_no7606(void **state) { (void)state; malformed(false, false); }
 
 /* A peer with the wrong AS gets 2/2 Bad Peer AS; the link failing takes
  * the channel session down at once on both sides; ManualStop sends 6/2. */
@@ -503,6 +511,61 @@ static void test_errors_and_stop(void **state)
 	world_free(&w);
 }
 
+/* Errors answered in OpenSent, over the channel: a is silenced from the
+ * start (it sends no OPEN of its own) and writes its own first message;
+ * b must answer with RFC 4271 §6's NOTIFICATION and drop the connection:
+ * hold time 2 s -> 2/6, version 3 -> 2/1, a KEEPALIVE before any OPEN ->
+ * 5/1 (RFC 6608), a bad marker -> 1/1, a 4097-octet length -> 1/2. */
+static void test_opensent_errors(void **state)
+{
+	(void)state;
+	static const struct { uint8_t bad; uint8_t code, sub; } cases[] = {
+		{ 0, 2, 6 }, { 1, 2, 1 }, { 2, 5, 1 }, { 3, 1, 1 }, { 4, 1, 2 },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct world w;
+		struct bgp_session_config ca, cb;
+		cfg_pair(&ca, &cb, BGP_TRANSPORT_CHANNEL);
+		cb.passive = true;
+		world_chan(&w, &ca, &cb);
+		bgp_session_silence(w.a.s, true);
+		start_both(&w);
+		sim_run(w.sim, SIM_MS(3));
+		/* a has b's OPEN (OpenConfirm); b has heard nothing from a */
+		assert_int_equal(bgp_session_state(w.a.s), BGP_OPENCONFIRM);
+		assert_int_equal(bgp_session_state(w.b.s), BGP_OPENSENT);
+		uint8_t m[64];
+		struct bgp_open o = { .version = 4, .as = 65001, .hold_time_s = 2, .bgp_id = 0x01010101,
+				      .cap_as4 = true };
+		int n = bgp_encode_open(m, sizeof m, &o);
+		if (cases[k].bad == 1) {
+			o.hold_time_s = 90;
+			n = bgp_encode_open(m, sizeof m, &o);
+			m[19] = 3;
+		} else if (cases[k].bad == 2) {
+			n = bgp_encode_keepalive(m, sizeof m);
+		} else if (cases[k].bad == 3) {
+			n = bgp_encode_keepalive(m, sizeof m);
+			m[5] = 0;
+		} else if (cases[k].bad == 4) {
+			n = bgp_encode_keepalive(m, sizeof m);
+			m[16] = 0x10;
+			m[17] = 0x01;
+		}
+		assert_int_equal(bgp_session_send_raw(w.a.s, m, (size_t)n), 0);
+		sim_run(w.sim, SIM_MS(10));
+		const struct bgp_session_stats *sb = bgp_session_stats(w.b.s);
+		assert_int_equal(sb->last_notif_sent[0], cases[k].code);
+		assert_int_equal(sb->last_notif_sent[1], cases[k].sub);
+		assert_int_equal(bgp_session_stats(w.a.s)->last_notif_rcvd[0], cases[k].code);
+		assert_int_equal(w.b.n_down, 1);
+		assert_int_equal(w.b.down.reason, BGP_DOWN_NOTIF_SENT);
+		assert_int_equal(w.b.down.from, BGP_OPENSENT);
+		assert_int_equal(bgp_session_state(w.b.s), BGP_IDLE);
+		world_free(&w);
+	}
+}
+
 /* The default restart: after an error the session comes back by itself
  * (FRR's and BIRD's behaviour). */
 static void test_restart(void **state)
@@ -543,7 +606,9 @@ int main(void)
 		cmocka_unit_test(test_update_delivery),
 		cmocka_unit_test(test_malformed_update_reset),
 		cmocka_unit_test(test_malformed_update_withdraw),
+		cmocka_unit_test(test_malformed_update_no7606),
 		cmocka_unit_test(test_errors_and_stop),
+		cmocka_unit_test(test_opensent_errors),
 		cmocka_unit_test(test_restart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
