@@ -162,6 +162,13 @@ static int l_speaker(lua_State *L)
 	c.dcfg.always_compare_med = host_get_bool(L, 1, what, "always_compare_med", false);
 	c.dcfg.med_missing_as_worst = host_get_bool(L, 1, what, "med_missing_as_worst", false);
 	bool log = host_get_bool(L, 1, what, "log", false);
+	if (c.node) {
+		struct bgp_world *w = bgp_world_get(host_sim(L));
+		for (size_t i = 0; i < w->nsp; i++)
+			if (w->sp[i]->node == c.node)
+				return host_error(L, "bgp.speaker: node %s already runs speaker %s (one per router)",
+						  c.node->name, w->sp[i]->name);
+	}
 	struct errbuf err;
 	struct bgp_speaker *sp = bgp_speaker_new(host_sim(L), &c, &err);
 	if (!sp)
