@@ -133,7 +133,7 @@ static int l_speaker(lua_State *L)
 {
 	static const char *const keys[] = { "as", "node", "id", "name", "mrai", "mrai_ibgp", "jitter",
 					    "mrai_withdrawals", "processing", "always_compare_med",
-					    "med_missing_as_worst", "cluster_id", "log", NULL };
+					    "med_missing_as_worst", "cluster_id", "log", "damping", NULL };
 	const char *what = "bgp.speaker";
 	host_check_table(L, 1, what);
 	host_check_keys(L, 1, what, keys);
@@ -162,6 +162,36 @@ static int l_speaker(lua_State *L)
 	c.dcfg.always_compare_med = host_get_bool(L, 1, what, "always_compare_med", false);
 	c.dcfg.med_missing_as_worst = host_get_bool(L, 1, what, "med_missing_as_worst", false);
 	bool log = host_get_bool(L, 1, what, "log", false);
+	struct bgp_damp_cfg damp;
+	bgp_damp_cfg_default(&damp);
+	int dt = lua_getfield(L, 1, "damping");
+	if (dt == LUA_TTABLE) {
+		static const char *const dkeys[] = { "half_life", "reuse", "suppress", "max_suppress", NULL };
+		int di = lua_gettop(L);
+		host_check_keys(L, di, "bgp.speaker: damping", dkeys);
+		damp.half_life = net_lua_get_span(L, di, "bgp.speaker: damping", "half_life", damp.half_life);
+		damp.max_suppress = net_lua_get_span(L, di, "bgp.speaker: damping", "max_suppress", damp.max_suppress);
+		damp.reuse = host_get_num(L, di, "bgp.speaker: damping", "reuse", damp.reuse, 1, 1e6);
+		damp.suppress = host_get_num(L, di, "bgp.speaker: damping", "suppress", damp.suppress, 1, 1e6);
+		if (damp.half_life <= 0 || damp.suppress <= damp.reuse || damp.max_suppress < damp.half_life)
+			return host_error(L, "bgp.speaker: damping: expected half_life > 0, suppress > reuse and "
+					     "max_suppress >= half_life");
+		c.damp = &damp;
+	} else if (dt == LUA_TBOOLEAN) {
+		if (lua_toboolean(L, -1))
+			c.damp = &damp;
+	} else if (dt != LUA_TNIL) {
+		return host_error(L, "bgp.speaker: damping: expected true or { half_life =, reuse =, suppress =, "
+				     "max_suppress = }, got %s", luaL_typename(L, -1));
+	}
+	lua_pop(L, 1);
+	if (c.node) {
+		struct bgp_world *w = bgp_world_get(host_sim(L));
+		for (size_t i = 0; i < w->nsp; i++)
+			if (w->sp[i]->node == c.node)
+				return host_error(L, "bgp.speaker: node %s already runs speaker %s (one per router)",
+						  c.node->name, w->sp[i]->name);
+	}
 	struct errbuf err;
 	struct bgp_speaker *sp = bgp_speaker_new(host_sim(L), &c, &err);
 	if (!sp)

@@ -200,6 +200,18 @@ void bgp_lua_push_route(lua_State *L, struct bgp_prefix p, const struct bgp_ratt
 		lua_pushinteger(L, a->med);
 		lua_setfield(L, -2, "med");
 	}
+	if (a->originator_id) {
+		lua_pushstring(L, ipv4_fmt(buf, a->originator_id));
+		lua_setfield(L, -2, "originator_id");
+	}
+	if (a->ncluster) {
+		lua_createtable(L, a->ncluster, 0);
+		for (unsigned i = 0; i < a->ncluster; i++) {
+			lua_pushstring(L, ipv4_fmt(buf, a->cluster[i]));
+			lua_rawseti(L, -2, i + 1);
+		}
+		lua_setfield(L, -2, "cluster_list");
+	}
 	lua_createtable(L, a->ncomm, 0);
 	for (unsigned i = 0; i < a->ncomm; i++) {
 		snprintf(buf, sizeof(buf), "%u:%u", a->comm[i] >> 16, a->comm[i] & 0xffff);

@@ -99,6 +99,7 @@ struct bgp_path {
 	struct bgp_peer *peer;
 	const struct bgp_rattr *attr;
 	simtime_t since;
+	bool damped;             /* suppressed by route-flap damping (bgp_damp.c) */
 };
 
 /* Adj-RIB-Out entry for one peer (indexed by the peer's index). */

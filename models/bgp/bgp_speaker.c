@@ -66,6 +66,7 @@ static void world_free(void *p)
 			timer_destroy(w->sim, &pr->mrai_timer);
 			if (pr->ops && pr->ops->free)
 				pr->ops->free(pr);
+			bgp_damp_free(pr);
 			bgp_policy_free(pr->import);
 			bgp_policy_free(pr->export);
 			free(pr->pending);
@@ -75,6 +76,7 @@ static void world_free(void *p)
 		free(sp->peers);
 		free(sp->dirty);
 		free(sp->kick);
+		free(sp->damp);
 		free(sp);
 	}
 	free(w->sp);
@@ -138,6 +140,10 @@ struct bgp_speaker *bgp_speaker_new(struct sim *s, const struct bgp_speaker_cfg 
 	sp->mrai_ibgp = cfg->mrai_ibgp;
 	sp->jitter = cfg->jitter;
 	sp->mrai_withdrawals = cfg->mrai_withdrawals;
+	if (cfg->damp) {
+		sp->damp = xmalloc(sizeof(*sp->damp));
+		*sp->damp = *cfg->damp;
+	}
 	bgp_table_init(&sp->rib);
 	sp->inq_tail = &sp->inq;
 	timer_init(s, &sp->proc_timer, proc_run, sp);
@@ -268,6 +274,8 @@ static bool decide(struct bgp_speaker *sp, struct bgp_dest *d)
 	size_t n = 0;
 	for (struct bgp_path *p = d->paths; p; p = p->next) {
 		uint32_t cost = 0;
+		if (p->damped)
+			continue; /* RFC 2439: suppressed routes are not candidates */
 		if (p->peer && sp->node) {
 			cost = bgp_speaker_igp_cost(sp, p->attr->next_hop);
 			if (cost == UINT32_MAX)
@@ -370,9 +378,18 @@ static void rib_set(struct bgp_peer *p, struct bgp_prefix pfx, const struct bgp_
 	struct bgp_dest *d = attr ? bgp_table_get(&sp->rib, pfx) : bgp_table_find(&sp->rib, pfx);
 	if (!d)
 		return;
-	bool had = bgp_dest_path(d, p) != NULL;
+	struct bgp_path *old = bgp_dest_path(d, p);
+	bool had = old != NULL;
+	bool damped = false;
+	if (sp->damp && !p->ibgp && (had || attr) && !(had && old->attr == attr))
+		damped = bgp_damp_event(p, pfx, had && !attr, had && attr);
 	if (bgp_dest_set(d, p, attr, &sp->w->attrs, sp->w->sim->now)) {
 		p->accepted += (attr ? 1u : 0u) - (had ? 1u : 0u);
+		mark_dirty(sp, d);
+	}
+	struct bgp_path *now = attr ? bgp_dest_path(d, p) : NULL;
+	if (now && now->damped != damped) {
+		now->damped = damped;
 		mark_dirty(sp, d);
 	}
 }
@@ -450,6 +467,18 @@ void bgp_peer_receive(struct bgp_peer *p, const struct bgp_prefix *wd, uint32_t 
 	sp->inq_tail = &m->next;
 	if (!timer_pending(&sp->proc_timer))
 		timer_arm(sp->w->sim, &sp->proc_timer, simtime_add_sat(sp->w->sim->now, sp->proc.in_hold));
+}
+
+void bgp_speaker_undamp(struct bgp_peer *p, struct bgp_prefix pfx)
+{
+	struct bgp_speaker *sp = p->sp;
+	struct bgp_dest *d = bgp_table_find(&sp->rib, pfx);
+	struct bgp_path *path = d ? bgp_dest_path(d, p) : NULL;
+	if (!path || !path->damped)
+		return;
+	path->damped = false;
+	mark_dirty(sp, d);
+	bgp_process_dirty(sp);
 }
 
 /* ---- sessions coming and going ---- */

@@ -78,6 +78,7 @@ struct bgp_peer {
 	struct bgp_policy *import, *export;
 	uint32_t max_prefix;          /* 0: no limit */
 	uint32_t accepted;            /* prefixes in its Adj-RIB-In now */
+	struct bgp_damp_tab *damp;    /* route-flap damping state, NULL: off */
 	simtime_t mrai;
 	bool mrai_withdrawals;
 	struct timer mrai_timer;
@@ -118,6 +119,7 @@ struct bgp_speaker {
 	simtime_t last_change;        /* of any best route; SIM_NEVER if none */
 	uint32_t index;               /* in w->sp */
 	bool log_best;                /* write bgp_best events */
+	struct bgp_damp_cfg *damp;    /* route-flap damping on eBGP routes, NULL: off */
 };
 
 /* Per-simulation state of every speaker (sim extension "bgp_speakers"). */
@@ -136,6 +138,15 @@ struct bgp_world {
 
 struct bgp_world *bgp_world_get(struct sim *s);
 
+/* RFC 2439 route-flap damping, with FRR's defaults (bgpd/bgp_damp.h:
+ * half-life 15 min, reuse 750, suppress 2000, max-suppress 60 min; a
+ * withdrawal adds 1000, an attribute change 500). */
+struct bgp_damp_cfg {
+	simtime_t half_life, max_suppress;
+	double reuse, suppress, withdraw_penalty, change_penalty;
+};
+void bgp_damp_cfg_default(struct bgp_damp_cfg *c);
+
 struct bgp_speaker_cfg {
 	struct node *node;            /* may be NULL */
 	const char *name;             /* NULL: "AS<as>" or the node's name */
@@ -145,6 +156,7 @@ struct bgp_speaker_cfg {
 	struct bgp_decision_cfg dcfg;
 	simtime_t mrai_ebgp, mrai_ibgp;
 	bool jitter, mrai_withdrawals;
+	const struct bgp_damp_cfg *damp; /* NULL: no damping (copied) */
 };
 /* RFC 4271 §10 MRAI (30 s eBGP, 5 s iBGP), jitter on, no hold, no install delay. */
 void bgp_speaker_cfg_default(struct bgp_speaker_cfg *c);

@@ -16,4 +16,12 @@ void bgp_mrai_expired(struct sim *s, void *obj);
 /* Decides every destination marked dirty and exports the changes. */
 void bgp_process_dirty(struct bgp_speaker *sp);
 
+/* Route-flap damping (bgp_damp.c): records a withdrawal, an attribute
+ * change or (neither) a new announcement of pfx from p; returns whether the
+ * route is now suppressed. */
+bool bgp_damp_event(struct bgp_peer *p, struct bgp_prefix pfx, bool withdraw, bool change);
+void bgp_damp_free(struct bgp_peer *p);
+/* The route to pfx from p is no longer suppressed: decide again. */
+void bgp_speaker_undamp(struct bgp_peer *p, struct bgp_prefix pfx);
+
 #endif
