@@ -58,6 +58,7 @@ static void xt_writable(struct tcp_sock *ts, void *ctx)
 {
 	(void)ts;
 	struct http_xport *x = ctx;
+	xp_flush_pending(x);
 	if (!x->gone && x->cb->writable)
 		x->cb->writable(x, x->ctx);
 }
@@ -249,25 +250,53 @@ static void join_small_pieces(struct http_xport *x)
 	x->npieces = out;
 }
 
+/* Hands the pieces to the transport in order.  What it does not take (a
+ * full send buffer; over TLS, record overhead that send_space could not
+ * foresee) stays queued, first in line, and goes out from the writable
+ * callback: bytes of a stream are never dropped, or an h2 connection would
+ * read garbage. */
 bool xp_push(struct http_xport *x)
 {
 	stage_cut(x);
-	bool ok = true;
 	if (x->gone || !x->ts) {
 		drop_pieces(x);
 		return false;
 	}
 	if (x->tls && x->npieces > 1)
 		join_small_pieces(x);
-	for (int i = 0; i < x->npieces && ok; i++) {
+	int i = 0;
+	for (; i < x->npieces; i++) {
 		struct xp_piece *p = &x->pieces[i];
 		bool more = i + 1 < x->npieces;
 		int64_t n = x->ops->send(x, p->len, p->buf, 0, more);
-		if (n < 0 || (uint64_t)n < p->len)
-			ok = false;
+		if (n < 0) {
+			drop_pieces(x);
+			return false;
+		}
+		x->staged -= (uint64_t)n;
+		if ((uint64_t)n < p->len) {
+			/* keep the unsent tail as a piece of its own */
+			if (p->buf) {
+				struct pbuf *rest = pbuf_new(p->buf->data + n, (uint32_t)(p->len - (uint64_t)n));
+				pbuf_unref(p->buf);
+				p->buf = rest;
+			}
+			p->len -= (uint64_t)n;
+			break;
+		}
+		if (p->buf)
+			pbuf_unref(p->buf);
 	}
-	drop_pieces(x);
-	return ok;
+	memmove(x->pieces, x->pieces + i, (size_t)(x->npieces - i) * sizeof(*x->pieces));
+	x->npieces -= i;
+	return true;
+}
+
+/* For the transports' writable callbacks: what is still queued goes first. */
+void xp_flush_pending(struct http_xport *x)
+{
+	if (x->npieces && !x->gone && x->ts)
+		xp_push(x);
 }
 
 uint64_t xp_space(const struct http_xport *x)

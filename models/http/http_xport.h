@@ -92,9 +92,13 @@ int xp_tls_server(struct http_xport *x, const struct tls_config *tls, const char
 
 void xp_write(struct http_xport *x, const void *data, uint32_t len);
 void xp_write_zeros(struct http_xport *x, uint64_t len);
-/* Hands what is staged to the socket; returns false if the socket took
- * less than staged (should not happen when callers kept to xp_space). */
+/* Hands what is staged to the socket, in order; what the socket cannot
+ * take yet stays queued (counted in xp_space) and leaves from the writable
+ * callback.  False if the connection is gone or failed. */
 bool xp_push(struct http_xport *x);
+/* Sends what is still queued after a short write (called from the
+ * transports' writable callbacks). */
+void xp_flush_pending(struct http_xport *x);
 uint64_t xp_space(const struct http_xport *x);
 uint64_t xp_recv(struct http_xport *x, uint64_t max, uint8_t *out);
 uint64_t xp_readable(const struct http_xport *x);

@@ -91,6 +91,8 @@ static void xs_readable(struct tls_conn *tc, void *ctx)
 static void xs_writable(struct tls_conn *tc, void *ctx)
 {
 	struct http_xport *x = xs_of(tc, ctx);
+	if (x->up)
+		xp_flush_pending(x);
 	if (!x->gone && x->up && x->cb->writable)
 		x->cb->writable(x, x->ctx);
 }
