@@ -650,6 +650,14 @@ static int p_stats(lua_State *L)
 	setnum(L, "accepted", p->accepted);
 	setnum(L, "up_count", p->st.up_count);
 	setnum(L, "down_count", p->st.down_count);
+	const struct bgp_session *ss = bgp_peer_session(p);
+	if (ss) { /* the last NOTIFICATION each way, "code/subcode" ("0/0": none) */
+		const struct bgp_session_stats *st = bgp_session_stats(ss);
+		lua_pushfstring(L, "%d/%d", st->last_notif_sent[0], st->last_notif_sent[1]);
+		lua_setfield(L, -2, "notification_sent");
+		lua_pushfstring(L, "%d/%d", st->last_notif_rcvd[0], st->last_notif_rcvd[1]);
+		lua_setfield(L, -2, "notification_received");
+	}
 	return 1;
 }
 

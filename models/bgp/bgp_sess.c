@@ -234,13 +234,28 @@ static void ss_start(struct bgp_peer *p)
 		bgp_session_start(t->s);
 }
 
+/* Stops the session with NOTIFICATION code/subcode.  Max-prefix (Cease
+ * 6/1, "Maximum Number of Prefixes Reached") carries RFC 4486 §4's data:
+ * AFI (2 octets, 1 = IPv4), SAFI (1 octet, 1 = unicast), the upper bound
+ * (4 octets). */
 static void ss_stop(struct bgp_peer *p, uint8_t code, uint8_t subcode)
 {
-	(void)code;
-	(void)subcode;
 	struct sess_tx *t = p->tx;
-	if (t->s)
-		bgp_session_stop(t->s); /* the session layer sends Cease; see bgp_sess.h */
+	if (!t->s)
+		return;
+	uint8_t data[7];
+	size_t n = 0;
+	if (code == BGP_ERR_CEASE && subcode == BGP_CEASE_MAX_PREFIX) {
+		data[0] = 0;
+		data[1] = 1;
+		data[2] = 1;
+		data[3] = (uint8_t)(p->max_prefix >> 24);
+		data[4] = (uint8_t)(p->max_prefix >> 16);
+		data[5] = (uint8_t)(p->max_prefix >> 8);
+		data[6] = (uint8_t)p->max_prefix;
+		n = sizeof data;
+	}
+	bgp_session_stop_notify(t->s, code, subcode, n ? data : NULL, n);
 }
 
 static void ss_free(struct bgp_peer *p)
