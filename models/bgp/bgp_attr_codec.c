@@ -528,7 +528,8 @@ static void merge_as4(struct dec *d)
 		taken += units;
 		i += 1u + c;
 	}
-	memcpy(w + nw, d->as4_path.w, d->as4_path.nw * sizeof *w);
+	if (d->as4_path.nw) /* an empty AS4_PATH has no array (memcpy from NULL) */
+		memcpy(w + nw, d->as4_path.w, d->as4_path.nw * sizeof *w);
 	nw += d->as4_path.nw;
 	free(a->as_path.w);
 	a->as_path.w = w;
