@@ -170,6 +170,7 @@ int bgp_attrs_copy(struct bgp_attrs *dst, const struct bgp_attrs *src)
 	dst->as_path.w = dup_bytes(src->as_path.w, src->as_path.nw * sizeof(uint32_t), &fail);
 	dst->communities = dup_bytes(src->communities, src->n_communities * sizeof(uint32_t), &fail);
 	dst->large = dup_bytes(src->large, src->n_large * sizeof(struct bgp_large_comm), &fail);
+	dst->cluster_list = dup_bytes(src->cluster_list, src->n_cluster * sizeof(uint32_t), &fail);
 	dst->unknown = dup_bytes(src->unknown, src->unknown_len, &fail);
 	if (fail) {
 		bgp_attrs_clear(dst);
@@ -183,6 +184,7 @@ void bgp_attrs_clear(struct bgp_attrs *a)
 	free(a->as_path.w);
 	free(a->communities);
 	free(a->large);
+	free(a->cluster_list);
 	free(a->unknown);
 	bgp_attrs_init(a);
 }
@@ -285,12 +287,14 @@ bool bgp_attrs_equal(const struct bgp_attrs *a, const struct bgp_attrs *b)
 	    a->med != b->med || a->local_pref != b->local_pref ||
 	    a->aggregator_as != b->aggregator_as || a->aggregator_addr != b->aggregator_addr ||
 	    a->as_path.nw != b->as_path.nw || a->n_communities != b->n_communities ||
-	    a->n_large != b->n_large || a->unknown_len != b->unknown_len)
+	    a->n_large != b->n_large || a->unknown_len != b->unknown_len ||
+	    a->originator_id != b->originator_id || a->n_cluster != b->n_cluster)
 		return false;
 	return (!a->as_path.nw || !memcmp(a->as_path.w, b->as_path.w, a->as_path.nw * sizeof(uint32_t))) &&
 	       (!a->n_communities || !memcmp(a->communities, b->communities,
 					     a->n_communities * sizeof(uint32_t))) &&
 	       (!a->n_large || !memcmp(a->large, b->large, a->n_large * sizeof *a->large)) &&
+	       (!a->n_cluster || !memcmp(a->cluster_list, b->cluster_list, a->n_cluster * sizeof(uint32_t))) &&
 	       (!a->unknown_len || !memcmp(a->unknown, b->unknown, a->unknown_len));
 }
 
@@ -320,6 +324,9 @@ uint32_t bgp_attrs_hash(const struct bgp_attrs *a)
 		h = h_word(h, a->communities[i]);
 	for (uint32_t i = 0; i < a->n_large; i++)
 		h = h_word(h, a->large[i].global ^ a->large[i].local1 * 31u ^ a->large[i].local2 * 961u);
+	h = h_word(h, a->originator_id);
+	for (uint32_t i = 0; i < a->n_cluster; i++)
+		h = h_word(h, a->cluster_list[i]);
 	for (uint32_t i = 0; i < a->unknown_len; i++)
 		h = h_word(h, a->unknown[i]);
 	return h;

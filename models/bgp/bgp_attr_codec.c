@@ -197,6 +197,38 @@ static int dec_large(struct dec *d, const uint8_t *v, uint32_t len)
 	return A_OK;
 }
 
+/* RFC 4456 §8 ORIGINATOR_ID: 4 octets.  RFC 7606 §7.9: from an external
+ * neighbour it is discarded; a wrong length is treat-as-withdraw. */
+static int dec_originator(struct dec *d, const uint8_t *v, uint32_t len)
+{
+	if (!d->ctx->ibgp)
+		return A_DISCARD;
+	if (len != 4)
+		return withdraw(d, BGP_UPD_ATTR_LENGTH);
+	d->a->originator_id = bgp_get32(v);
+	return A_OK;
+}
+
+/* RFC 4456 §8 CLUSTER_LIST: a sequence of 4-octet CLUSTER_IDs, kept in
+ * wire order.  RFC 7606 §7.10: from an external neighbour discarded; a
+ * length that is not a non-zero multiple of 4 is treat-as-withdraw. */
+static int dec_cluster_list(struct dec *d, const uint8_t *v, uint32_t len)
+{
+	if (!d->ctx->ibgp)
+		return A_DISCARD;
+	if (len == 0 || len % 4)
+		return withdraw(d, BGP_UPD_ATTR_LENGTH);
+	uint32_t n = len / 4;
+	uint32_t *c = malloc(n * sizeof *c);
+	if (!c)
+		return reset(d, BGP_UPD_MALFORMED_ATTR_LIST);
+	for (uint32_t i = 0; i < n; i++)
+		c[i] = bgp_get32(v + 4 * i);
+	d->a->cluster_list = c;
+	d->a->n_cluster = n;
+	return A_OK;
+}
+
 /* RFC 6793 §4.2.3: from an old (2-octet) peer, remembered for the merge;
  * from a new peer, discarded.  Malformed: discarded (§6). */
 static int dec_as4_path(struct dec *d, const uint8_t *v, uint32_t len)
@@ -321,6 +353,19 @@ static void enc_large(struct wr *w, const struct bgp_attrs *a, const struct bgp_
 	}
 }
 
+static void enc_originator(struct wr *w, const struct bgp_attrs *a, const struct bgp_codec_ctx *c)
+{
+	(void)c;
+	w32(w, a->originator_id);
+}
+
+static void enc_cluster_list(struct wr *w, const struct bgp_attrs *a, const struct bgp_codec_ctx *c)
+{
+	(void)c;
+	for (uint32_t i = 0; i < a->n_cluster; i++)
+		w32(w, a->cluster_list[i]);
+}
+
 static bool path_has_as4(const struct bgp_aspath *p)
 {
 	for (uint32_t i = 0; i < p->nw; ) {
@@ -351,6 +396,12 @@ static bool want_present(const struct bgp_attrs *a, const struct bgp_codec_ctx *
 {
 	(void)c;
 	return bgp_attrs_has(a, code);
+}
+/* RFC 4456 §8: only between iBGP peers (a reflector's clients and
+ * non-clients); never sent to an external peer. */
+static bool want_ibgp(const struct bgp_attrs *a, const struct bgp_codec_ctx *c, int code)
+{
+	return c->ibgp && bgp_attrs_has(a, code) && (code != BGP_ATTR_CLUSTER_LIST || a->n_cluster);
 }
 static bool want_as4_path(const struct bgp_attrs *a, const struct bgp_codec_ctx *c, int code)
 {
@@ -395,6 +446,10 @@ static const struct bgp_attr_desc bgp_attr_table[] = {
 	  .decode = dec_aggregator, .want = want_present, .encode = enc_aggregator },
 	{ .code = BGP_ATTR_COMMUNITIES, .name = "COMMUNITIES", .flags = OPT_T,
 	  .decode = dec_communities, .want = want_present, .encode = enc_communities },
+	{ .code = BGP_ATTR_ORIGINATOR_ID, .name = "ORIGINATOR_ID", .flags = OPT,
+	  .decode = dec_originator, .want = want_ibgp, .encode = enc_originator },
+	{ .code = BGP_ATTR_CLUSTER_LIST, .name = "CLUSTER_LIST", .flags = OPT,
+	  .decode = dec_cluster_list, .want = want_ibgp, .encode = enc_cluster_list },
 	{ .code = BGP_ATTR_AS4_PATH, .name = "AS4_PATH", .flags = OPT_T,
 	  .decode = dec_as4_path, .want = want_as4_path, .encode = enc_as4_path },
 	{ .code = BGP_ATTR_AS4_AGGREGATOR, .name = "AS4_AGGREGATOR", .flags = OPT_T,
@@ -473,7 +528,8 @@ static void merge_as4(struct dec *d)
 		taken += units;
 		i += 1u + c;
 	}
-	memcpy(w + nw, d->as4_path.w, d->as4_path.nw * sizeof *w);
+	if (d->as4_path.nw) /* an empty AS4_PATH has no array (memcpy from NULL) */
+		memcpy(w + nw, d->as4_path.w, d->as4_path.nw * sizeof *w);
 	nw += d->as4_path.nw;
 	free(a->as_path.w);
 	a->as_path.w = w;

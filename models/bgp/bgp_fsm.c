@@ -361,6 +361,16 @@ static void schedule_restart(struct bgp_session *s)
 /* ManualStop (§8.1.2): Cease / Administrative Shutdown. */
 void bgp_fsm_stop(struct bgp_session *s)
 {
+	bgp_fsm_stop_notify(s, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, NULL, 0);
+}
+
+/* ManualStop with the NOTIFICATION the caller names (max-prefix: 6/1 with
+ * RFC 4486 §4's AFI/SAFI/limit data). */
+void bgp_fsm_stop_notify(struct bgp_session *s, uint8_t code, uint8_t sub, const uint8_t *data,
+			 size_t dlen)
+{
+	enum bgp_down_reason why = code == BGP_ERR_CEASE && sub == BGP_CEASE_ADMIN_SHUTDOWN ?
+					   BGP_DOWN_ADMIN : BGP_DOWN_NOTIF_SENT;
 	s->started = false;
 	timer_cancel(&s->connect_retry);
 	timer_cancel(&s->start_timer);
@@ -370,7 +380,7 @@ void bgp_fsm_stop(struct bgp_session *s)
 			transport_close(c, false);
 			conn_reset(c);
 		} else if (c->state >= BGP_OPENSENT) {
-			conn_close(c, BGP_DOWN_ADMIN, BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN, NULL, 0, 0);
+			conn_close(c, why, code, sub, data, dlen, 0);
 		}
 	}
 	s->base = BGP_IDLE;

@@ -266,12 +266,19 @@ static struct bgp_policy **new_box(lua_State *L)
 }
 
 /* s:peer { with =, relation =, import =, export =, delay =, mrai =,
- *          mrai_withdrawals =, max_prefix =, rr_client =, next_hop_self = } */
+ *          mrai_withdrawals =, max_prefix =, rr_client =, next_hop_self =,
+ *          local_addr =, remote_addr = }
+ * local_addr / remote_addr: the addresses this end and the other end use
+ * for the session (FRR's update-source), each one of its node's own
+ * addresses; default: the two ends of a shared link, else each node's
+ * address.  Over TCP each end connects from its address and accepts only
+ * from the other's, so iBGP between routers with no shared link works. */
 static int m_peer(lua_State *L)
 {
 	static const char *const keys[] = { "with", "relation", "import", "export", "delay", "mrai",
 					    "mrai_withdrawals", "max_prefix", "rr_client", "next_hop_self",
-					    "mode", "hold", "keepalive", "connect_retry", NULL };
+					    "mode", "hold", "keepalive", "connect_retry", "local_addr",
+					    "remote_addr", NULL };
 	const char *what = "peer";
 	struct bgp_speaker *sp = checkspeaker(L, "peer");
 	host_check_table(L, 2, what);
@@ -312,7 +319,18 @@ static int m_peer(lua_State *L)
 	if (rr_client && (!sp->cluster_id || sp->as != other->as))
 		return host_error(L, "peer: rr_client needs an iBGP peer and a speaker with cluster_id");
 	bool nhs = host_get_bool(L, 2, what, "next_hop_self", true);
+	uint32_t laddr = get_id(L, 2, what, "local_addr"), raddr = get_id(L, 2, what, "remote_addr");
+	if ((laddr || raddr) && (!sp->node || !other->node))
+		return host_error(L, "peer: local_addr and remote_addr need both speakers on nodes");
+	if (laddr && !node_has_addr(sp->node, laddr))
+		return host_error(L, "peer: local_addr: %s is not an address of node %s",
+				  lua_tostring(L, (lua_getfield(L, 2, "local_addr"), -1)), sp->node->name);
+	if (raddr && !node_has_addr(other->node, raddr))
+		return host_error(L, "peer: remote_addr: %s is not an address of node %s",
+				  lua_tostring(L, (lua_getfield(L, 2, "remote_addr"), -1)), other->node->name);
 	struct bgp_peer *p = find_peer(sp, other);
+	if (p && (laddr || raddr))
+		return host_error(L, "peer: local_addr and remote_addr belong to the session, set when it was made");
 	if (p && host_started(host_of(L)))
 		return host_error(L, "peer: %s already peers with %s; its end can only be reconfigured before run()",
 				  sp->name, other->name);
@@ -375,6 +393,10 @@ static int m_peer(lua_State *L)
 	ca.name = na;
 	cb.name = nb;
 	addresses(sp, other, &ca, &cb, &delay);
+	if (laddr)
+		ca.local_addr = cb.remote_addr = laddr;
+	if (raddr)
+		cb.local_addr = ca.remote_addr = raddr;
 	if (delay < 0)
 		delay = SIM_MS(1);
 	struct bgp_peer *pa, *pb;
@@ -650,6 +672,14 @@ static int p_stats(lua_State *L)
 	setnum(L, "accepted", p->accepted);
 	setnum(L, "up_count", p->st.up_count);
 	setnum(L, "down_count", p->st.down_count);
+	const struct bgp_session *ss = bgp_peer_session(p);
+	if (ss) { /* the last NOTIFICATION each way, "code/subcode" ("0/0": none) */
+		const struct bgp_session_stats *st = bgp_session_stats(ss);
+		lua_pushfstring(L, "%d/%d", st->last_notif_sent[0], st->last_notif_sent[1]);
+		lua_setfield(L, -2, "notification_sent");
+		lua_pushfstring(L, "%d/%d", st->last_notif_rcvd[0], st->last_notif_rcvd[1]);
+		lua_setfield(L, -2, "notification_received");
+	}
 	return 1;
 }
 

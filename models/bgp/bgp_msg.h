@@ -1,6 +1,7 @@
 /* BGP-4 messages in C form and on the wire (RFC 4271 §4, RFC 6793 4-octet
  * AS numbers, RFC 5492 capabilities, RFC 4760 multiprotocol capability,
  * RFC 2918 route refresh, RFC 1997 communities, RFC 8092 large communities,
+ * RFC 4456 ORIGINATOR_ID and CLUSTER_LIST,
  * RFC 7606 revised error handling).
  *
  * A message decodes into struct bgp_msg; an UPDATE's path attributes into
@@ -138,6 +139,8 @@ enum bgp_attr_code {
 	BGP_ATTR_ATOMIC_AGGREGATE = 6,
 	BGP_ATTR_AGGREGATOR = 7,
 	BGP_ATTR_COMMUNITIES = 8,        /* RFC 1997 */
+	BGP_ATTR_ORIGINATOR_ID = 9,      /* RFC 4456 §8 */
+	BGP_ATTR_CLUSTER_LIST = 10,      /* RFC 4456 §8 */
 	BGP_ATTR_AS4_PATH = 17,          /* RFC 6793 */
 	BGP_ATTR_AS4_AGGREGATOR = 18,    /* RFC 6793 */
 	BGP_ATTR_LARGE_COMMUNITY = 32,   /* RFC 8092 */
@@ -218,6 +221,9 @@ struct bgp_attrs {
 	uint32_t n_communities;
 	struct bgp_large_comm *large;    /* RFC 8092, kept sorted */
 	uint32_t n_large;
+	uint32_t originator_id;          /* RFC 4456 §8, when present */
+	uint32_t *cluster_list;          /* RFC 4456 §8, nearest reflector first */
+	uint32_t n_cluster;
 	/* Unknown optional transitive attributes, as encoded TLVs (flags, code,
 	 * length, value) in order of code, the Partial bit already set
 	 * (RFC 4271 §5: passed on with Partial set).  Unknown optional

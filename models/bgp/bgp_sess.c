@@ -5,9 +5,9 @@
  * the speaker's table.  What the wire carries: ORIGIN, AS_PATH (sequences,
  * one trailing AS_SET), NEXT_HOP, MED, LOCAL_PREF (iBGP), ATOMIC_AGGREGATE,
  * COMMUNITIES, LARGE_COMMUNITY and unknown transitive attributes passed
- * through.  What it does not: ORIGINATOR_ID and CLUSTER_LIST (RFC 4456;
- * the codec does not know them, so route reflection is for direct
- * channels) and the speaker's internal Gao-Rexford tag (an iBGP neighbour
+ * through, and on iBGP sessions ORIGINATOR_ID and CLUSTER_LIST (RFC 4456
+ * §8, so route reflection works over TCP as over direct channels).  What
+ * it does not: the speaker's internal Gao-Rexford tag (an iBGP neighbour
  * over TCP sees a route without it and treats it as exportable). */
 #include "bgp_sess.h"
 
@@ -89,6 +89,15 @@ static int ss_send(struct bgp_peer *p, const struct bgp_out_update *u)
 			wa.large = lc;
 			wa.n_large = a->nlcomm;
 		}
+		if (a->originator_id && p->ibgp) { /* RFC 4456 §8: iBGP only */
+			wa.present |= BGP_AP(BGP_ATTR_ORIGINATOR_ID);
+			wa.originator_id = a->originator_id;
+		}
+		if (a->ncluster && p->ibgp) {
+			wa.present |= BGP_AP(BGP_ATTR_CLUSTER_LIST);
+			wa.cluster_list = (uint32_t *)a->cluster; /* read only by the encoder */
+			wa.n_cluster = a->ncluster;
+		}
 		if (a->nunknown) {
 			wa.unknown = (uint8_t *)a->unknown;
 			wa.unknown_len = a->nunknown;
@@ -135,7 +144,8 @@ static const struct bgp_rattr *from_wire(struct bgp_speaker *sp, const struct bg
 			} /* confederation segments count for nothing (RFC 5065 §5.3) */
 		}
 	}
-	ok = ok && wa->n_communities <= BGP_EDIT_COMM_MAX && wa->n_large <= BGP_EDIT_LCOMM_MAX;
+	ok = ok && wa->n_communities <= BGP_EDIT_COMM_MAX && wa->n_large <= BGP_EDIT_LCOMM_MAX &&
+	     wa->n_cluster <= BGP_EDIT_CLUSTER_MAX;
 	if (ok) {
 		memcpy(e->as + nseq, set, nset * sizeof(uint32_t));
 		e->a.n_as = (uint16_t)(nseq + nset);
@@ -145,6 +155,9 @@ static const struct bgp_rattr *from_wire(struct bgp_speaker *sp, const struct bg
 		for (uint32_t i = 0; i < wa->n_large; i++)
 			e->lcomm[i] = (struct bgp_lcomm){ wa->large[i].global, wa->large[i].local1, wa->large[i].local2 };
 		e->a.nlcomm = (uint16_t)wa->n_large;
+		e->a.originator_id = bgp_attrs_has(wa, BGP_ATTR_ORIGINATOR_ID) ? wa->originator_id : 0;
+		memcpy(e->cluster, wa->cluster_list ? wa->cluster_list : e->cluster, wa->n_cluster * sizeof(uint32_t));
+		e->a.ncluster = (uint16_t)wa->n_cluster;
 		e->a.unknown = wa->unknown;
 		e->a.nunknown = (uint16_t)(wa->unknown_len <= UINT16_MAX ? wa->unknown_len : 0);
 		r = bgp_rattr_intern(&sp->w->attrs, &e->a);
@@ -221,13 +234,28 @@ static void ss_start(struct bgp_peer *p)
 		bgp_session_start(t->s);
 }
 
+/* Stops the session with NOTIFICATION code/subcode.  Max-prefix (Cease
+ * 6/1, "Maximum Number of Prefixes Reached") carries RFC 4486 §4's data:
+ * AFI (2 octets, 1 = IPv4), SAFI (1 octet, 1 = unicast), the upper bound
+ * (4 octets). */
 static void ss_stop(struct bgp_peer *p, uint8_t code, uint8_t subcode)
 {
-	(void)code;
-	(void)subcode;
 	struct sess_tx *t = p->tx;
-	if (t->s)
-		bgp_session_stop(t->s); /* the session layer sends Cease; see bgp_sess.h */
+	if (!t->s)
+		return;
+	uint8_t data[7];
+	size_t n = 0;
+	if (code == BGP_ERR_CEASE && subcode == BGP_CEASE_MAX_PREFIX) {
+		data[0] = 0;
+		data[1] = 1;
+		data[2] = 1;
+		data[3] = (uint8_t)(p->max_prefix >> 24);
+		data[4] = (uint8_t)(p->max_prefix >> 16);
+		data[5] = (uint8_t)(p->max_prefix >> 8);
+		data[6] = (uint8_t)p->max_prefix;
+		n = sizeof data;
+	}
+	bgp_session_stop_notify(t->s, code, subcode, n ? data : NULL, n);
 }
 
 static void ss_free(struct bgp_peer *p)

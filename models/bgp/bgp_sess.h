@@ -18,8 +18,8 @@ struct bgp_sess_cfg {
 /* Makes a session between a and b (a peer on each, configured by ca and
  * cb: their addresses are the sessions' local and peer addresses) and
  * returns the peers; 0, or -1 with err set.  Max-prefix tears the session
- * down with bgp_session_stop (Cease 6/2, not 6/1: the session API has no
- * other stop). */
+ * down with bgp_session_stop_notify: Cease 6/1 with AFI, SAFI and the
+ * limit as data (RFC 4486 §4). */
 int bgp_sess_connect(struct bgp_speaker *a, struct bgp_peer_cfg *ca, struct bgp_speaker *b,
 		     struct bgp_peer_cfg *cb, const struct bgp_sess_cfg *sc, struct bgp_peer **pa,
 		     struct bgp_peer **pb, char *err, size_t errlen);

@@ -52,6 +52,14 @@ void bgp_enter(struct bgp_session *s)
 	s->busy++;
 }
 
+void bgp_session_stop_notify(struct bgp_session *s, uint8_t code, uint8_t subcode,
+			     const uint8_t *data, size_t data_len)
+{
+	bgp_enter(s);
+	bgp_fsm_stop_notify(s, code, subcode, data, data_len < BGP_ERR_DATA_MAX ? data_len : BGP_ERR_DATA_MAX);
+	bgp_leave(s);
+}
+
 static void session_destroy(struct bgp_session *s);
 
 bool bgp_leave(struct bgp_session *s)

@@ -132,6 +132,12 @@ void bgp_session_start(struct bgp_session *s);      /* ManualStart */
 /* ManualStop (§8.1.2): NOTIFICATION 6/2 (Administrative Shutdown) when a
  * connection is open, then Idle; no restart until bgp_session_start. */
 void bgp_session_stop(struct bgp_session *s);
+/* The same with the NOTIFICATION code, subcode and data the caller names
+ * (data cut to BGP_ERR_DATA_MAX): max-prefix sends Cease 6/1 with
+ * AFI, SAFI and the limit (RFC 4486 §4).  Reported to the down callback
+ * as BGP_DOWN_NOTIF_SENT with that code. */
+void bgp_session_stop_notify(struct bgp_session *s, uint8_t code, uint8_t subcode,
+			     const uint8_t *data, size_t data_len);
 /* Frees the session (closes its connection without a NOTIFICATION). */
 void bgp_session_free(struct bgp_session *s);
 /* The same while the simulation is being freed: the TCP stack may be

@@ -73,6 +73,8 @@ struct bgp_session {
 void bgp_fsm_init_timers(struct bgp_session *s);
 void bgp_fsm_start(struct bgp_session *s);   /* ManualStart, or the restart */
 void bgp_fsm_stop(struct bgp_session *s);    /* ManualStop */
+void bgp_fsm_stop_notify(struct bgp_session *s, uint8_t code, uint8_t sub, const uint8_t *data,
+			 size_t dlen);
 simtime_t bgp_jitter(struct bgp_session *s, simtime_t t);
 /* Sends one encoded message (counted; nothing while silenced; a KEEPALIVE
  * or UPDATE restarts the KeepaliveTimer, RFC 4271 §8.2.2). */

@@ -421,7 +421,7 @@ static void apply_msg(struct bgp_speaker *sp, struct bgp_inmsg *m)
 		rec_log(sp->w->sim, sp->name, "bgp_max_prefix", "%s sent %u prefixes, limit %u", p->name,
 			p->accepted, p->max_prefix);
 		if (p->ops && p->ops->stop)
-			p->ops->stop(p, 6, 1);
+			p->ops->stop(p, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX);
 		bgp_peer_down(p);
 	}
 }

@@ -1,9 +1,11 @@
 /* BGP over the simulated TCP (RFC 4271 §8: port 179).  Each node with BGP
  * sessions has one listener on port 179; a connection accepted there goes
- * to the session whose peer address is its remote address, or is reset
- * when there is none or the session does not take it (Idle, or already
- * holding an incoming connection).  Outgoing connections are ordinary
- * sockets from an ephemeral port.  Messages are real bytes in pbufs, so
+ * to the session whose configured peer address is its remote address, or
+ * is reset when there is none or the session does not take it (Idle, or
+ * already holding an incoming connection).  Outgoing connections are
+ * sockets from an ephemeral port bound to the session's local address
+ * when it has one (FRR's update-source), so multi-hop iBGP between
+ * addresses that are not on the link between the two works.  Messages are real bytes in pbufs, so
  * --pcap files decode in Wireshark; the IP precedence is Internetwork
  * Control (TOS 0xC0), as FRR sets on its BGP sockets (bgpd/bgp_network.c,
  * IPTOS_PREC_INTERNETCONTROL). */
@@ -243,7 +245,11 @@ void bgp_tcp_connect(struct bgp_conn *c)
 	char name[80];
 	snprintf(name, sizeof name, "bgp:%s:out", s->name);
 	tcp_set_name(c->ts, name);
-	int rc = tcp_connect(c->ts, s->cfg.peer_addr, BGP_PORT);
+	/* the configured local address (FRR's update-source): the peer knows
+	 * us by it, whichever interface the route leaves by */
+	int rc = s->cfg.local_addr ? tcp_bind_addr(c->ts, s->cfg.local_addr) : 0;
+	if (rc == 0)
+		rc = tcp_connect(c->ts, s->cfg.peer_addr, BGP_PORT);
 	if (rc < 0 && c->state == BGP_CONNECT && c->ts)
 		bgp_conn_transport_down(c, -rc);
 }

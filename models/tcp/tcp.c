@@ -340,6 +340,14 @@ int tcp_bind(struct tcp_sock *ts, uint16_t port)
 	return 0;
 }
 
+int tcp_bind_addr(struct tcp_sock *ts, uint32_t laddr)
+{
+	if (ts->state != TCP_CLOSED || ts->freed || !laddr || !node_has_addr(ts->node, laddr))
+		return -TCP_EINVAL;
+	ts->laddr = laddr;
+	return 0;
+}
+
 static void log_listen(struct sim *s, void *obj, uint64_t arg)
 {
 	(void)arg;
@@ -404,9 +412,11 @@ int tcp_connect(struct tcp_sock *ts, uint32_t raddr, uint16_t rport)
 		return -TCP_EINVAL;
 	ts->raddr = raddr;
 	ts->rport = rport;
-	ts->laddr = ip_source_for(ts->node, raddr);
-	if (!ts->laddr)
+	uint32_t src = ip_source_for(ts->node, raddr);
+	if (!src)
 		return -TCP_EHOSTUNREACH;
+	if (!ts->laddr)               /* else bound by tcp_bind_addr */
+		ts->laddr = src;
 	if (!ts->bound) {
 		int rc = tcp_pick_port(ts);
 		if (rc < 0)

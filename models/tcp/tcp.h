@@ -94,6 +94,10 @@ void tcp_set_nodelay(struct tcp_sock *ts, bool on);
 
 /* 0 or a negative error. */
 int tcp_bind(struct tcp_sock *ts, uint16_t port);
+/* Binds the local address an outgoing connection uses (bind(2) with a
+ * specific address; BGP's update-source): one of the node's own
+ * addresses, set before tcp_connect.  0 or a negative error. */
+int tcp_bind_addr(struct tcp_sock *ts, uint32_t laddr);
 int tcp_listen(struct tcp_sock *ts, int backlog);
 int tcp_connect(struct tcp_sock *ts, uint32_t raddr, uint16_t rport);
 

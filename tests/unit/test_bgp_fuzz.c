@@ -91,6 +91,15 @@ static void random_attrs(struct bgp_attrs *a)
 	unsigned nl = below(3) ? 0 : below(30);
 	for (unsigned i = 0; i < nl; i++)
 		bgp_attrs_add_large(a, (struct bgp_large_comm){ rnd(), rnd(), rnd() });
+	if (below(4) == 0) {                /* RFC 4456 §8 (encoded on iBGP only) */
+		a->present |= BGP_AP(BGP_ATTR_ORIGINATOR_ID) | BGP_AP(BGP_ATTR_CLUSTER_LIST);
+		a->originator_id = rnd() | 1;
+		a->n_cluster = 1 + below(5);
+		a->cluster_list = malloc(a->n_cluster * sizeof *a->cluster_list);
+		assert_non_null(a->cluster_list);
+		for (unsigned i = 0; i < a->n_cluster; i++)
+			a->cluster_list[i] = rnd();
+	}
 	if (below(4) == 0) {
 		/* an unknown optional transitive attribute, Partial set as kept */
 		uint8_t len = (uint8_t)below(20);

@@ -383,6 +383,68 @@ static void test_update_discard_and_unknown(void **state)
 	bgp_msg_free(&m);
 }
 
+/* RFC 4456 §8: ORIGINATOR_ID (type 9, 4 octets) and CLUSTER_LIST (type
+ * 10, 4·n octets), both optional non-transitive (flags 0x80).  RFC 7606
+ * §7.9/§7.10: a wrong length is treat-as-withdraw (3/5); from an external
+ * peer the attribute is discarded. */
+static void test_route_reflection_attrs(void **state)
+{
+	(void)state;
+	static const uint8_t attrs[] = {
+		BASE_ATTRS,
+		0x80, 9, 4, 10, 0, 0, 1,                             /* ORIGINATOR_ID 10.0.0.1 */
+		0x80, 10, 8, 10, 0, 0, 100, 10, 0, 0, 200,           /* CLUSTER_LIST 10.0.0.100 10.0.0.200 */
+	};
+	uint8_t b[512];
+	size_t n = mk_update(b, attrs, sizeof attrs, true);
+	struct bgp_msg m;
+	struct bgp_err e;
+	assert_int_equal(bgp_msg_decode(b, n, &as4_ibgp, &m, &e), 0);
+	struct bgp_attrs *a = &m.u.update.attrs;
+	assert_false(m.u.update.treat_as_withdraw);
+	assert_true(bgp_attrs_has(a, BGP_ATTR_ORIGINATOR_ID));
+	assert_true(bgp_attrs_has(a, BGP_ATTR_CLUSTER_LIST));
+	assert_int_equal(a->originator_id, 0x0A000001);
+	assert_int_equal(a->n_cluster, 2);
+	assert_int_equal(a->cluster_list[0], 0x0A000064);
+	assert_int_equal(a->cluster_list[1], 0x0A0000C8);
+	/* re-encoded byte for byte, in the table's order (after NEXT_HOP) */
+	uint8_t out[512];
+	struct bgp_prefix p = { 0x0A000000, 8 };
+	int len = bgp_encode_update(out, sizeof out, &as4_ibgp, NULL, 0, a, &p, 1);
+	assert_int_equal(len, (int)n);
+	assert_memory_equal(out, b, n);
+	/* interned sets differ by either attribute */
+	struct bgp_attrs c;
+	assert_int_equal(bgp_attrs_copy(&c, a), 0);
+	assert_true(bgp_attrs_equal(&c, a));
+	c.cluster_list[1] = 0x0A0000C9;
+	assert_false(bgp_attrs_equal(&c, a));
+	bgp_attrs_clear(&c);
+	/* never sent to an external peer */
+	len = bgp_encode_update(out, sizeof out, &as4_ebgp, NULL, 0, a, &p, 1);
+	assert_true(len > 0);
+	assert_int_equal(len, (int)n - 7 - 11);
+	/* from an external peer: discarded, the route stays */
+	bgp_msg_free(&m);
+	assert_int_equal(bgp_msg_decode(b, n, &as4_ebgp, &m, &e), 0);
+	assert_false(m.u.update.treat_as_withdraw);
+	assert_false(bgp_attrs_has(&m.u.update.attrs, BGP_ATTR_ORIGINATOR_ID));
+	assert_false(bgp_attrs_has(&m.u.update.attrs, BGP_ATTR_CLUSTER_LIST));
+	assert_int_equal(m.u.update.n_discarded, 2);
+	bgp_msg_free(&m);
+	/* malformed lengths: treat-as-withdraw, 3/5 */
+	static const uint8_t o3[] = { BASE_ATTRS, 0x80, 9, 3, 10, 0, 0 };
+	expect_tw(o3, sizeof o3, &as4_ibgp, BGP_UPD_ATTR_LENGTH);
+	static const uint8_t c6[] = { BASE_ATTRS, 0x80, 10, 6, 10, 0, 0, 100, 10, 0 };
+	expect_tw(c6, sizeof c6, &as4_ibgp, BGP_UPD_ATTR_LENGTH);
+	static const uint8_t c0[] = { BASE_ATTRS, 0x80, 10, 0 };
+	expect_tw(c0, sizeof c0, &as4_ibgp, BGP_UPD_ATTR_LENGTH);
+	/* wrong flags (transitive set): 3/4 treat-as-withdraw (RFC 7606 §3 c) */
+	static const uint8_t fl[] = { BASE_ATTRS, 0xC0, 9, 4, 10, 0, 0, 1 };
+	expect_tw(fl, sizeof fl, &as4_ibgp, BGP_UPD_ATTR_FLAGS);
+}
+
 static void test_aspath(void **state)
 {
 	(void)state;
@@ -465,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_header_errors),
 		cmocka_unit_test(test_update_errors),
 		cmocka_unit_test(test_update_discard_and_unknown),
+		cmocka_unit_test(test_route_reflection_attrs),
 		cmocka_unit_test(test_aspath),
 		cmocka_unit_test(test_intern),
 	};

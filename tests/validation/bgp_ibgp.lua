@@ -19,9 +19,9 @@ link(a1, b1, { rate = "100Mbps", delay = "2ms", cost = 100 })
 link(a1, b3, { rate = "100Mbps", delay = "2ms", cost = 100 })
 link(b1, b2, { rate = "100Mbps", delay = "1ms", cost = 1 })
 link(b2, b3, { rate = "100Mbps", delay = "1ms", cost = 5 })
--- b1-b3 only carries their iBGP session's packets: the session layer
--- knows a peer by the source address of its connection, so sessions here
--- run between the two ends of a link (see docs/models/bgp.md)
+-- b1-b3 only carries their iBGP session's packets (its cost keeps
+-- interior paths off it); sessions between routers with no shared link
+-- work too (local_addr, bgp_multihop_ibgp.lua)
 link(b1, b3, { rate = "100Mbps", delay = "1ms", cost = 50 })
 local A = bgp.speaker { node = a1, as = 65001, mrai = "0s" }
 local B = {}

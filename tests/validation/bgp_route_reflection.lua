@@ -9,8 +9,7 @@
 --     peer it came from, and c1 would drop ORIGINATOR_ID = itself anyway);
 --   - without reflection (cluster_id unset, plain iBGP), c2 and c3 learn
 --     nothing: iBGP routes are not passed between iBGP peers (RFC 4271 §9.1.3).
--- Direct sessions: the TCP codec does not carry ORIGINATOR_ID and
--- CLUSTER_LIST (docs/models/bgp.md).
+-- Direct sessions; bgp_route_reflection_tcp.sh runs the same over TCP.
 local function build(base, reflect)
   local a = bgp.speaker { as = base + 1, mrai = "0s", id = "10.0.1.1" }
   local r = bgp.speaker { as = base + 2, mrai_ibgp = "0s", id = "10.0.0.100",
