@@ -40,6 +40,7 @@ struct srv_req {
 	struct http_server *srv;
 	struct srv_req *qnext;          /* the worker queue */
 	struct srv_req *rprev, *rnext;  /* every live request of the server */
+	struct srv_req *cprev, *cnext;  /* the requests of conn, newest first */
 	struct timer t_svc;
 	int32_t stream_id;              /* h2; 0 for HTTP/1.x */
 	int status;
@@ -56,6 +57,7 @@ struct srv_req {
 struct srv_conn {
 	struct http_server *srv;
 	struct srv_conn *next, *prev;
+	struct srv_req *reqs;           /* its requests (srv_req.conn == this), newest first */
 	struct http_xport x;
 	bool dead, h2, sniffed, closing, peer_closed, in_input;
 	int64_t id;
@@ -99,6 +101,7 @@ void srv_respond_ready(struct srv_req *r);      /* service over: send it */
 void srv_req_submit(struct http_server *s, struct srv_req *r);
 struct srv_req *srv_req_new(struct srv_conn *c);
 void srv_req_free(struct srv_req *r);
+void srv_req_detach(struct srv_req *r);         /* r->conn = NULL, off the connection's list */
 void srv_h1_input(struct srv_conn *c);
 void srv_lookup(struct http_server *s, struct srv_req *r);
 void srv_conn_kill(struct srv_conn *c);

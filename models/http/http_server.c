@@ -147,12 +147,32 @@ struct srv_req *srv_req_new(struct srv_conn *c)
 	if (s->reqs)
 		s->reqs->rprev = r;
 	s->reqs = r;
+	r->cnext = c->reqs;
+	if (c->reqs)
+		c->reqs->cprev = r;
+	c->reqs = r;
 	return r;
+}
+
+void srv_req_detach(struct srv_req *r)
+{
+	struct srv_conn *c = r->conn;
+	if (!c)
+		return;
+	if (r->cprev)
+		r->cprev->cnext = r->cnext;
+	else
+		c->reqs = r->cnext;
+	if (r->cnext)
+		r->cnext->cprev = r->cprev;
+	r->cprev = r->cnext = NULL;
+	r->conn = NULL;
 }
 
 void srv_req_free(struct srv_req *r)
 {
 	struct http_server *s = r->srv;
+	srv_req_detach(r);
 	if (r->rprev)
 		r->rprev->rnext = r->rnext;
 	else
@@ -267,21 +287,19 @@ void srv_conn_kill(struct srv_conn *c)
 	xp_close(&c->x);
 	timer_cancel(&c->t_idle);
 	if (c->cur) {
-		c->cur->conn = NULL;
+		srv_req_detach(c->cur);
 		c->cur->cancelled = true;
 		if (!c->cur->in_service && !c->cur->queued)
 			req_free(c->cur); /* written (or never queued): nobody else holds it */
 		c->cur = NULL;
 	}
 	/* h2 streams' requests are detached by srv_h2_free's caller, here */
-	for (struct srv_req *r = s->reqs, *n; r; r = n) {
-		n = r->rnext;
-		if (r->conn == c) {
-			r->conn = NULL;
-			r->cancelled = true;
-			if (!r->in_service && !r->queued)
-				req_free(r);
-		}
+	while (c->reqs) {
+		struct srv_req *r = c->reqs;
+		srv_req_detach(r);
+		r->cancelled = true;
+		if (!r->in_service && !r->queued)
+			req_free(r);
 	}
 	if (c->prev)
 		c->prev->next = c->next;
