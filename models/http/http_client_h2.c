@@ -237,9 +237,11 @@ void cli_h2_input(struct cli_conn *c)
 	while (!c->dead) {
 		if (c->in_off == c->in_len) {
 			c->in_off = 0;
-			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
-			if (!c->in_len)
+			c->in_len = (uint32_t)xp_recv(&c->x, HTTP_IN_BUF, http_in_get(cli_sim(c->cl), &c->in));
+			if (!c->in_len) {
+				http_in_put(cli_sim(c->cl), &c->in);
 				break;
+			}
 		}
 		ssize_t n = nghttp2_session_mem_recv(c->ng, c->in + c->in_off, c->in_len - c->in_off);
 		if (n < 0) {

@@ -225,9 +225,11 @@ void srv_h2_input(struct srv_conn *c)
 	while (!c->dead) {
 		if (c->in_off == c->in_len) {
 			c->in_off = 0;
-			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
-			if (!c->in_len)
+			c->in_len = (uint32_t)xp_recv(&c->x, HTTP_IN_BUF, http_in_get(c_sim(c), &c->in));
+			if (!c->in_len) {
+				http_in_put(c_sim(c), &c->in);
 				break;
+			}
 		}
 		ssize_t n = nghttp2_session_mem_recv(c->ng, c->in + c->in_off, c->in_len - c->in_off);
 		if (n < 0) {
