@@ -287,7 +287,8 @@ bool xp_push(struct http_xport *x)
 		if (p->buf)
 			pbuf_unref(p->buf);
 	}
-	memmove(x->pieces, x->pieces + i, (size_t)(x->npieces - i) * sizeof(*x->pieces));
+	if (i < x->npieces)
+		memmove(x->pieces, x->pieces + i, (size_t)(x->npieces - i) * sizeof(*x->pieces));
 	x->npieces -= i;
 	return true;
 }
