@@ -64,7 +64,8 @@ static void conn_drain(struct cli_conn *c, const char *why)
 	struct cli_req *back = NULL, **tail = &back;
 	for (struct cli_req *r = c->fl_head, *n; r; r = n) {
 		n = r->next;
-		r->next = NULL;
+		r->next = r->fprev = NULL;
+		r->on_fl = false;
 		if (!r->got_bytes && r->retries < 1 && !c->cl->freeing && r->reused) {
 			r->retries++;
 			r->conn = NULL;

@@ -150,6 +150,7 @@ struct cli_conn;
 
 struct cli_req {
 	struct cli_req *next;           /* origin's pending queue, or conn's in-flight FIFO */
+	struct cli_req *fprev;          /* h2: the one before it in the in-flight list (on_fl) */
 	struct cli_req *aprev, *anext;  /* every live request of the client */
 	struct http_client *cl;
 	struct cli_origin *o;
@@ -169,6 +170,7 @@ struct cli_req {
 	char errbuf[160];
 	int retries;
 	bool reused, got_bytes, finished;
+	bool on_fl;                     /* h2: on its connection's in-flight list */
 };
 
 struct cli_origin {
