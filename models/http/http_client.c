@@ -37,7 +37,8 @@ static void conn_free(struct sim *s, struct cli_conn *c)
 	if (c->p)
 		h1_free(c->p);
 	free(c->p);
-	free(c);
+	http_in_put(s, &c->in);
+	http_pool_put(&http_sim_of(s)->cconn, c);
 }
 
 static void conn_free_ev(struct sim *s, void *obj, uint64_t arg)
@@ -63,7 +64,8 @@ static void conn_drain(struct cli_conn *c, const char *why)
 	struct cli_req *back = NULL, **tail = &back;
 	for (struct cli_req *r = c->fl_head, *n; r; r = n) {
 		n = r->next;
-		r->next = NULL;
+		r->next = r->fprev = NULL;
+		r->on_fl = false;
 		if (!r->got_bytes && r->retries < 1 && !c->cl->freeing && r->reused) {
 			r->retries++;
 			r->conn = NULL;
@@ -196,7 +198,7 @@ static const struct http_xport_cb cli_xcb;
 static void conn_open(struct cli_origin *o)
 {
 	struct http_client *cl = o->cl;
-	struct cli_conn *c = xcalloc(1, sizeof(*c));
+	struct cli_conn *c = http_rec_get(&http_sim_of(cli_sim(cl))->cconn, sizeof(struct cli_conn));
 	c->o = o;
 	c->cl = cl;
 	c->id = http_sim_of(cli_sim(cl))->next_conn_id++;
@@ -357,9 +359,11 @@ static void h1_input(struct cli_conn *c)
 				continue;
 			}
 			c->in_off = 0;
-			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
-			if (!c->in_len)
+			c->in_len = (uint32_t)xp_recv(&c->x, HTTP_IN_BUF, http_in_get(s, &c->in));
+			if (!c->in_len) {
+				http_in_put(s, &c->in);
 				break;
+			}
 		}
 		if (!r) {
 			cli_conn_kill(c, "protocol: response with no request"); /* RFC 9112 §9.3 */
@@ -674,7 +678,7 @@ int64_t http_client_get(struct http_client *cl, const char *url, int64_t page_id
 	if (http_url_parse(url, &u, err ? err : e) < 0)
 		return -1;
 	struct sim *s = cli_sim(cl);
-	struct cli_req *r = xcalloc(1, sizeof(*r));
+	struct cli_req *r = http_rec_get(&http_sim_of(s)->creq, sizeof(*r));
 	r->cl = cl;
 	r->o = origin_get(cl, &u);
 	r->id = http_sim_of(s)->next_req_id++;
@@ -736,7 +740,7 @@ void http_client_destroy_all(struct http_client *cl)
 		for (struct cli_req *r = cl->all, *rn; r; r = rn) {
 			rn = r->anext;
 			free(r->url);
-			free(r);
+			http_pool_put(&http_sim_of(s)->creq, r);
 		}
 		free(cl);
 	}

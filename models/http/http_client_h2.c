@@ -105,17 +105,18 @@ static int h2c_frame_send(nghttp2_session *ng, const nghttp2_frame *frame, void 
 
 static void fl_remove(struct cli_conn *c, struct cli_req *r)
 {
-	struct cli_req **pp = &c->fl_head, *prev = NULL;
-	while (*pp && *pp != r) {
-		prev = *pp;
-		pp = &(*pp)->next;
-	}
-	if (!*pp)
+	if (!r->on_fl)
 		return;
-	*pp = r->next;
-	if (c->fl_tail == r)
-		c->fl_tail = prev;
-	r->next = NULL;
+	r->on_fl = false;
+	if (r->fprev)
+		r->fprev->next = r->next;
+	else
+		c->fl_head = r->next;
+	if (r->next)
+		r->next->fprev = r->fprev;
+	else
+		c->fl_tail = r->fprev;
+	r->next = r->fprev = NULL;
 	c->nfl--;
 }
 
@@ -207,6 +208,8 @@ void cli_h2_submit(struct cli_conn *c, struct cli_req *r)
 	}
 	r->stream_id = id;
 	r->next = NULL;
+	r->fprev = c->fl_tail;
+	r->on_fl = true;
 	if (c->fl_tail)
 		c->fl_tail->next = r;
 	else
@@ -237,9 +240,11 @@ void cli_h2_input(struct cli_conn *c)
 	while (!c->dead) {
 		if (c->in_off == c->in_len) {
 			c->in_off = 0;
-			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
-			if (!c->in_len)
+			c->in_len = (uint32_t)xp_recv(&c->x, HTTP_IN_BUF, http_in_get(cli_sim(c->cl), &c->in));
+			if (!c->in_len) {
+				http_in_put(cli_sim(c->cl), &c->in);
 				break;
+			}
 		}
 		ssize_t n = nghttp2_session_mem_recv(c->ng, c->in + c->in_off, c->in_len - c->in_off);
 		if (n < 0) {

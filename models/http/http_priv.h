@@ -5,6 +5,8 @@
 #ifndef WL_HTTP_PRIV_H
 #define WL_HTTP_PRIV_H
 
+#include <stddef.h>
+
 #include <nghttp2/nghttp2.h>
 
 #include "http.h"
@@ -15,11 +17,37 @@
 
 #define HTTP_IN_BUF 8192
 
+/* Requests and connections come and go by the tens of thousands: their
+ * records are carved from slabs of 64 and a freed one goes on a list for
+ * the next, sparing malloc's bins (a large malloc sorts every small chunk
+ * freed since) and handing back warm memory; all freed with the simulation.
+ * Under AddressSanitizer plain malloc/free, so a use after free is still
+ * caught.  One pool serves one record size. */
+struct http_pool {
+	void *free;                     /* records given back, linked through their first word */
+	void *slabs;                    /* linked through their first word */
+	char *cur;                      /* the current slab's next record */
+	int left;                       /* records left in it */
+};
+void *http_pool_get(struct http_pool *p, size_t size); /* not zeroed */
+void http_pool_put(struct http_pool *p, void *rec);
+void http_pool_drain(struct http_pool *p);
+/* a request record, zeroed */
+void *http_rec_get(struct http_pool *p, size_t size);
+/* A connection's input buffer (HTTP_IN_BUF bytes) is held only while it
+ * has bytes to read: taken before a read (http_in_get: *in, allocated if
+ * NULL) and given back when a read finds nothing (http_in_put: *in = NULL),
+ * so ten thousand idle keep-alive connections share a few warm buffers
+ * instead of 8 KB each. */
+uint8_t *http_in_get(struct sim *s, uint8_t **in);
+void http_in_put(struct sim *s, uint8_t **in);
+
 /* per-simulation: ids unique in a run */
 struct http_sim {
 	int64_t next_req_id, next_conn_id;
 	struct http_server *servers;    /* freed with the simulation */
 	struct http_client *clients;
+	struct http_pool creq, sreq, cconn, sconn, inbuf; /* the records' memory (http_pool_get) */
 };
 struct http_sim *http_sim_of(struct sim *s);
 void http_client_destroy_all(struct http_client *c);
@@ -40,6 +68,7 @@ struct srv_req {
 	struct http_server *srv;
 	struct srv_req *qnext;          /* the worker queue */
 	struct srv_req *rprev, *rnext;  /* every live request of the server */
+	struct srv_req *cprev, *cnext;  /* the requests of conn, newest first */
 	struct timer t_svc;
 	int32_t stream_id;              /* h2; 0 for HTTP/1.x */
 	int status;
@@ -56,10 +85,11 @@ struct srv_req {
 struct srv_conn {
 	struct http_server *srv;
 	struct srv_conn *next, *prev;
+	struct srv_req *reqs;           /* its requests (srv_req.conn == this), newest first */
 	struct http_xport x;
 	bool dead, h2, sniffed, closing, peer_closed, in_input;
 	int64_t id;
-	uint8_t in[HTTP_IN_BUF];
+	uint8_t *in;                    /* HTTP_IN_BUF bytes while it holds input (http_in_get) */
 	uint32_t in_off, in_len;
 	/* HTTP/1.x */
 	struct h1_parser *p;
@@ -99,6 +129,7 @@ void srv_respond_ready(struct srv_req *r);      /* service over: send it */
 void srv_req_submit(struct http_server *s, struct srv_req *r);
 struct srv_req *srv_req_new(struct srv_conn *c);
 void srv_req_free(struct srv_req *r);
+void srv_req_detach(struct srv_req *r);         /* r->conn = NULL, off the connection's list */
 void srv_h1_input(struct srv_conn *c);
 void srv_lookup(struct http_server *s, struct srv_req *r);
 void srv_conn_kill(struct srv_conn *c);
@@ -119,6 +150,7 @@ struct cli_conn;
 
 struct cli_req {
 	struct cli_req *next;           /* origin's pending queue, or conn's in-flight FIFO */
+	struct cli_req *fprev;          /* h2: the one before it in the in-flight list (on_fl) */
 	struct cli_req *aprev, *anext;  /* every live request of the client */
 	struct http_client *cl;
 	struct cli_origin *o;
@@ -138,6 +170,7 @@ struct cli_req {
 	char errbuf[160];
 	int retries;
 	bool reused, got_bytes, finished;
+	bool on_fl;                     /* h2: on its connection's in-flight list */
 };
 
 struct cli_origin {
@@ -170,7 +203,7 @@ struct cli_conn {
 	struct cli_req *fl_head, *fl_tail;
 	int nfl;                        /* requests in flight (h2: open streams) */
 	struct h1_parser *p;
-	uint8_t in[HTTP_IN_BUF];
+	uint8_t *in;                    /* HTTP_IN_BUF bytes while it holds input (http_in_get) */
 	uint32_t in_off, in_len;
 	struct timer t_idle;
 	nghttp2_session *ng;

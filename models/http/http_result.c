@@ -105,6 +105,6 @@ void cli_req_finish(struct cli_req *r, const char *error)
 	if (r->done)
 		r->done(r->ctx, &res);
 	free(r->url);
-	free(r);
+	http_pool_put(&http_sim_of(s)->creq, r);
 }
 

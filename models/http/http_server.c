@@ -28,7 +28,89 @@ static void http_sim_destroy(void *p)
 	struct http_sim *h = p;
 	http_server_destroy_all(h->servers);
 	http_client_destroy_all(h->clients);
+	http_pool_drain(&h->creq);
+	http_pool_drain(&h->sreq);
+	http_pool_drain(&h->cconn);
+	http_pool_drain(&h->sconn);
+	http_pool_drain(&h->inbuf);
 	free(h);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HTTP_REC_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HTTP_REC_POOL 0
+#endif
+#endif
+#ifndef HTTP_REC_POOL
+#define HTTP_REC_POOL 1
+#endif
+
+#define HTTP_SLAB 64
+
+void *http_pool_get(struct http_pool *p, size_t size)
+{
+	if (!HTTP_REC_POOL)
+		return xmalloc(size);
+	void *r = p->free;
+	if (r) {
+		memcpy(&p->free, r, sizeof(void *));
+		return r;
+	}
+	size = (size + 15) & ~(size_t)15;
+	if (!p->left) {
+		char *slab = xmalloc(16 + HTTP_SLAB * size);
+		memcpy(slab, &p->slabs, sizeof(void *));
+		p->slabs = slab;
+		p->cur = slab + 16;
+		p->left = HTTP_SLAB;
+	}
+	r = p->cur;
+	p->cur += size;
+	p->left--;
+	return r;
+}
+
+void http_pool_put(struct http_pool *p, void *rec)
+{
+	if (!HTTP_REC_POOL) {
+		free(rec);
+		return;
+	}
+	memcpy(rec, &p->free, sizeof(void *));
+	p->free = rec;
+}
+
+void http_pool_drain(struct http_pool *p)
+{
+	while (p->slabs) {
+		void *s = p->slabs;
+		memcpy(&p->slabs, s, sizeof(void *));
+		free(s);
+	}
+	*p = (struct http_pool){ 0 };
+}
+
+void *http_rec_get(struct http_pool *p, size_t size)
+{
+	void *r = http_pool_get(p, size);
+	memset(r, 0, size);
+	return r;
+}
+
+uint8_t *http_in_get(struct sim *s, uint8_t **in)
+{
+	if (!*in)
+		*in = http_pool_get(&http_sim_of(s)->inbuf, HTTP_IN_BUF);
+	return *in;
+}
+
+void http_in_put(struct sim *s, uint8_t **in)
+{
+	if (*in)
+		http_pool_put(&http_sim_of(s)->inbuf, *in);
+	*in = NULL;
 }
 
 struct http_sim *http_sim_of(struct sim *s)
@@ -139,7 +221,7 @@ static void svc_done(struct sim *sim, void *obj);
 struct srv_req *srv_req_new(struct srv_conn *c)
 {
 	struct http_server *s = c->srv;
-	struct srv_req *r = xcalloc(1, sizeof(*r));
+	struct srv_req *r = http_rec_get(&http_sim_of(srv_sim(s))->sreq, sizeof(*r));
 	r->srv = s;
 	r->conn = c;
 	timer_init(srv_sim(s), &r->t_svc, svc_done, r);
@@ -147,12 +229,32 @@ struct srv_req *srv_req_new(struct srv_conn *c)
 	if (s->reqs)
 		s->reqs->rprev = r;
 	s->reqs = r;
+	r->cnext = c->reqs;
+	if (c->reqs)
+		c->reqs->cprev = r;
+	c->reqs = r;
 	return r;
+}
+
+void srv_req_detach(struct srv_req *r)
+{
+	struct srv_conn *c = r->conn;
+	if (!c)
+		return;
+	if (r->cprev)
+		r->cprev->cnext = r->cnext;
+	else
+		c->reqs = r->cnext;
+	if (r->cnext)
+		r->cnext->cprev = r->cprev;
+	r->cprev = r->cnext = NULL;
+	r->conn = NULL;
 }
 
 void srv_req_free(struct srv_req *r)
 {
 	struct http_server *s = r->srv;
+	srv_req_detach(r);
 	if (r->rprev)
 		r->rprev->rnext = r->rnext;
 	else
@@ -160,7 +262,7 @@ void srv_req_free(struct srv_req *r)
 	if (r->rnext)
 		r->rnext->rprev = r->rprev;
 	timer_destroy(srv_sim(s), &r->t_svc);
-	free(r);
+	http_pool_put(&http_sim_of(srv_sim(s))->sreq, r);
 }
 #define req_free srv_req_free
 
@@ -238,7 +340,8 @@ static void conn_free(struct sim *sim, struct srv_conn *c)
 	if (c->p)
 		h1_free(c->p);
 	free(c->p);
-	free(c);
+	http_in_put(sim, &c->in);
+	http_pool_put(&http_sim_of(sim)->sconn, c);
 }
 
 static void conn_free_ev(struct sim *sim, void *obj, uint64_t arg)
@@ -267,21 +370,19 @@ void srv_conn_kill(struct srv_conn *c)
 	xp_close(&c->x);
 	timer_cancel(&c->t_idle);
 	if (c->cur) {
-		c->cur->conn = NULL;
+		srv_req_detach(c->cur);
 		c->cur->cancelled = true;
 		if (!c->cur->in_service && !c->cur->queued)
 			req_free(c->cur); /* written (or never queued): nobody else holds it */
 		c->cur = NULL;
 	}
 	/* h2 streams' requests are detached by srv_h2_free's caller, here */
-	for (struct srv_req *r = s->reqs, *n; r; r = n) {
-		n = r->rnext;
-		if (r->conn == c) {
-			r->conn = NULL;
-			r->cancelled = true;
-			if (!r->in_service && !r->queued)
-				req_free(r);
-		}
+	while (c->reqs) {
+		struct srv_req *r = c->reqs;
+		srv_req_detach(r);
+		r->cancelled = true;
+		if (!r->in_service && !r->queued)
+			req_free(r);
 	}
 	if (c->prev)
 		c->prev->next = c->next;
@@ -433,9 +534,11 @@ static void h1_input_loop(struct srv_conn *c)
 				goto request_done;
 			}
 			c->in_off = 0;
-			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
-			if (!c->in_len)
+			c->in_len = (uint32_t)xp_recv(&c->x, HTTP_IN_BUF, http_in_get(srv_sim(s), &c->in));
+			if (!c->in_len) {
+				http_in_put(srv_sim(s), &c->in);
 				break;
+			}
 		}
 		size_t used;
 		enum h1_status st = h1_feed(c->p, c->in + c->in_off, c->in_len - c->in_off, &used);
@@ -470,6 +573,7 @@ request_done:;
 /* Plain TCP with h2 on: the first bytes say which (RFC 9113 §3.3). */
 static void sniff(struct srv_conn *c)
 {
+	http_in_get(srv_sim(c->srv), &c->in);
 	while (c->in_len < 24) {
 		uint64_t n = xp_recv(&c->x, 24 - c->in_len, c->in + c->in_len);
 		if (!n)
@@ -568,7 +672,7 @@ static void srv_accept(struct tcp_sock *l, struct tcp_sock *child, void *ctx)
 {
 	(void)l;
 	struct http_server *s = ctx;
-	struct srv_conn *c = xcalloc(1, sizeof(*c));
+	struct srv_conn *c = http_rec_get(&http_sim_of(srv_sim(s))->sconn, sizeof(struct srv_conn));
 	c->srv = s;
 	c->id = http_sim_of(srv_sim(s))->next_conn_id++;
 	c->p = xmalloc(sizeof(*c->p));

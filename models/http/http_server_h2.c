@@ -151,7 +151,7 @@ static int h2s_stream_close(nghttp2_session *ng, int32_t stream_id, uint32_t err
 	}
 	if (r->in_service || r->queued) {
 		r->cancelled = true; /* RST_STREAM while it waited: the worker drops it */
-		r->conn = NULL;
+		srv_req_detach(r);
 	} else {
 		srv_req_free(r);
 	}
@@ -204,9 +204,8 @@ void srv_h2_flush(struct srv_conn *c)
 	if (c->dead || !c->ng || c->h2_flushing || c->in_input)
 		return; /* inside srv_h2_input: its end flushes */
 	c->h2_flushing = true;
-	struct http_server *s = c->srv;
-	for (struct srv_req *r = s->reqs; r && c->ndeferred; r = r->rnext)
-		if (r->conn == c && r->deferred) {
+	for (struct srv_req *r = c->reqs; r && c->ndeferred; r = r->cnext)
+		if (r->deferred) {
 			r->deferred = false;
 			c->ndeferred--;
 			nghttp2_session_resume_data(c->ng, r->stream_id);
@@ -226,9 +225,11 @@ void srv_h2_input(struct srv_conn *c)
 	while (!c->dead) {
 		if (c->in_off == c->in_len) {
 			c->in_off = 0;
-			c->in_len = (uint32_t)xp_recv(&c->x, sizeof(c->in), c->in);
-			if (!c->in_len)
+			c->in_len = (uint32_t)xp_recv(&c->x, HTTP_IN_BUF, http_in_get(c_sim(c), &c->in));
+			if (!c->in_len) {
+				http_in_put(c_sim(c), &c->in);
 				break;
+			}
 		}
 		ssize_t n = nghttp2_session_mem_recv(c->ng, c->in + c->in_off, c->in_len - c->in_off);
 		if (n < 0) {
