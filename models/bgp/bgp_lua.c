@@ -9,8 +9,7 @@
  *   s1:withdraw("203.0.113.0/24")
  *   s1:best("203.0.113.0/24")   -- nil, or { path = "65002 65003", as_path = {...}, from = ..., ... }
  *   s1:routes(prefix)   s1:stats()   bgp.stats()
- *   local g = bgp.asgraph { file = "../shared/data/bgp/20150201.as-rel.txt.bz2", delay = "10ms" }
- *   g:announce(asn, prefix)   g:reach(prefix)   g:speaker(asn)
+ *   bgp.asgraph { ... }: the whole AS graph (bgp_asgraph_lua.c)
  *
  * relation is what the peer is to this speaker (Gao-Rexford): "customer",
  * "peer", "provider", or "none"; the other end gets the inverse.  A
@@ -26,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgp_asgraph.h"
 #include "bgp_chan.h"
 #include "bgp_sess.h"
 #include "bgp_speaker.h"
@@ -37,19 +35,13 @@
 
 static const char SPEAKER_MT[] = "wirelab.bgp_speaker";
 static const char PEER_MT[] = "wirelab.bgp_peer";
-static const char GRAPH_MT[] = "wirelab.bgp_asgraph";
-
-struct lgraph {
-	struct bgp_asgraph g;
-	struct bgp_speaker **sp;
-};
 
 static struct bgp_speaker *checkspeaker(lua_State *L, const char *method)
 {
 	return net_lua_checkself(L, SPEAKER_MT, "a BGP speaker", method);
 }
 
-static void push_speaker(lua_State *L, struct bgp_speaker *sp)
+void bgp_lua_push_speaker(lua_State *L, struct bgp_speaker *sp)
 {
 	struct bgp_speaker **ud = lua_newuserdatauv(L, sizeof(*ud), 0);
 	*ud = sp;
@@ -69,7 +61,7 @@ static void push_peer(lua_State *L, struct bgp_peer *p)
 	luaL_setmetatable(L, PEER_MT);
 }
 
-static struct bgp_prefix checkprefix(lua_State *L, int idx, const char *what)
+struct bgp_prefix bgp_lua_checkprefix(lua_State *L, int idx, const char *what)
 {
 	struct bgp_prefix p;
 	const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
@@ -97,7 +89,7 @@ static uint32_t get_id(lua_State *L, int idx, const char *what, const char *key)
 	return v;
 }
 
-static void get_processing(lua_State *L, int idx, const char *what, struct bgp_speaker_cfg *c)
+void bgp_lua_get_processing(lua_State *L, int idx, const char *what, struct bgp_speaker_cfg *c)
 {
 	int t = lua_getfield(L, idx, "processing");
 	int top = lua_gettop(L);
@@ -152,7 +144,7 @@ static int l_speaker(lua_State *L)
 	c.name = name;
 	c.mrai_ebgp = net_lua_get_span(L, 1, what, "mrai", c.mrai_ebgp);
 	c.mrai_ibgp = net_lua_get_span(L, 1, what, "mrai_ibgp", c.mrai_ibgp);
-	get_processing(L, 1, what, &c);
+	bgp_lua_get_processing(L, 1, what, &c);
 	if (host_has(L, 1, "mrai")) /* an explicit MRAI wins over a preset */
 		c.mrai_ebgp = net_lua_get_span(L, 1, what, "mrai", 0);
 	if (host_has(L, 1, "mrai_ibgp"))
@@ -197,7 +189,7 @@ static int l_speaker(lua_State *L)
 	if (!sp)
 		return host_error(L, "%s: %s", what, err.msg);
 	sp->log_best = log;
-	push_speaker(L, sp);
+	bgp_lua_push_speaker(L, sp);
 	return 1;
 }
 
@@ -419,7 +411,7 @@ static int m_peer(lua_State *L)
 static int m_announce(lua_State *L)
 {
 	struct bgp_speaker *sp = checkspeaker(L, "announce");
-	struct bgp_prefix pfx = checkprefix(L, 2, "announce");
+	struct bgp_prefix pfx = bgp_lua_checkprefix(L, 2, "announce");
 	const char *what = "announce";
 	lua_settop(L, 3);
 	struct bgp_route_edit *e = lua_newuserdatauv(L, sizeof(*e), 0); /* Lua-owned scratch */
@@ -492,7 +484,7 @@ static int m_announce(lua_State *L)
 static int m_withdraw(lua_State *L)
 {
 	struct bgp_speaker *sp = checkspeaker(L, "withdraw");
-	struct bgp_prefix pfx = checkprefix(L, 2, "withdraw");
+	struct bgp_prefix pfx = bgp_lua_checkprefix(L, 2, "withdraw");
 	net_lua_check_clock(L, "withdraw");
 	bgp_speaker_withdraw(sp, pfx);
 	return 0;
@@ -516,7 +508,7 @@ static void push_path(lua_State *L, struct bgp_prefix pfx, const struct bgp_path
 static int m_best(lua_State *L)
 {
 	struct bgp_speaker *sp = checkspeaker(L, "best");
-	struct bgp_prefix pfx = checkprefix(L, 2, "best");
+	struct bgp_prefix pfx = bgp_lua_checkprefix(L, 2, "best");
 	const struct bgp_path *p = bgp_speaker_best(sp, pfx);
 	if (!p) {
 		lua_pushnil(L);
@@ -529,7 +521,7 @@ static int m_best(lua_State *L)
 static int m_routes(lua_State *L)
 {
 	struct bgp_speaker *sp = checkspeaker(L, "routes");
-	struct bgp_prefix pfx = checkprefix(L, 2, "routes");
+	struct bgp_prefix pfx = bgp_lua_checkprefix(L, 2, "routes");
 	const struct bgp_dest *d = bgp_table_find(&sp->rib, pfx);
 	lua_newtable(L);
 	int i = 1;
@@ -544,7 +536,7 @@ static int m_routes(lua_State *L)
 static int m_fib(lua_State *L)
 {
 	struct bgp_speaker *sp = checkspeaker(L, "fib");
-	struct bgp_prefix pfx = checkprefix(L, 2, "fib");
+	struct bgp_prefix pfx = bgp_lua_checkprefix(L, 2, "fib");
 	if (!sp->node)
 		return host_error(L, "fib: speaker %s has no node (so no forwarding table)", sp->name);
 	const struct route *r = fib_get(&sp->node->fib, pfx.addr, pfx.len);
@@ -721,131 +713,8 @@ static int l_stats(lua_State *L)
 	return 1;
 }
 
-/* ---- the AS graph ---- */
-
-static struct lgraph *checkgraph(lua_State *L, const char *method)
-{
-	return net_lua_checkself(L, GRAPH_MT, "an AS graph", method);
-}
-
-static void graph_free(void *p)
-{
-	struct lgraph *g = p;
-	bgp_asgraph_free(&g->g);
-	free(g->sp);
-	free(g);
-}
-
-/* bgp.asgraph { file =, delay = "10ms", mrai = "30s", jitter = true,
- *               mrai_withdrawals = false, processing = } */
-static int l_asgraph(lua_State *L)
-{
-	static const char *const keys[] = { "file", "delay", "mrai", "jitter", "mrai_withdrawals",
-					    "processing", NULL };
-	const char *what = "bgp.asgraph";
-	host_check_table(L, 1, what);
-	host_check_keys(L, 1, what, keys);
-	const char *file = host_get_str(L, 1, what, "file", NULL);
-	if (!file)
-		return host_error(L, "bgp.asgraph: file: expected the path of a CAIDA as-rel file");
-	struct bgp_asgraph_cfg c;
-	memset(&c, 0, sizeof(c));
-	bgp_speaker_cfg_default(&c.speaker);
-	c.delay = net_lua_get_span(L, 1, what, "delay", SIM_MS(10));
-	get_processing(L, 1, what, &c.speaker);
-	if (host_has(L, 1, "mrai"))
-		c.speaker.mrai_ebgp = net_lua_get_span(L, 1, what, "mrai", 0);
-	c.speaker.jitter = host_get_bool(L, 1, what, "jitter", true);
-	c.speaker.mrai_withdrawals = host_get_bool(L, 1, what, "mrai_withdrawals", false);
-	if (sim_ext_get(host_sim(L), "bgp_lua_graph"))
-		return host_error(L, "bgp.asgraph: one AS graph per run");
-	struct lgraph *g = xcalloc(1, sizeof(*g));
-	struct errbuf err;
-	if (bgp_asgraph_load(file, &g->g, &err) < 0) {
-		free(g);
-		return host_error(L, "bgp.asgraph: %s", err.msg);
-	}
-	if (bgp_asgraph_build(host_sim(L), &g->g, &c, &g->sp, &err) < 0) {
-		bgp_asgraph_free(&g->g);
-		free(g);
-		return host_error(L, "bgp.asgraph: %s", err.msg);
-	}
-	sim_ext_set(host_sim(L), "bgp_lua_graph", g, graph_free);
-	struct lgraph **ud = lua_newuserdatauv(L, sizeof(*ud), 0);
-	*ud = g;
-	luaL_setmetatable(L, GRAPH_MT);
-	return 1;
-}
-
-static struct bgp_speaker *graph_as(lua_State *L, struct lgraph *g, int idx, const char *what)
-{
-	lua_Integer asn = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : -1;
-	int64_t i = asn >= 1 && asn <= (lua_Integer)UINT32_MAX ? bgp_asgraph_find(&g->g, (uint32_t)asn) : -1;
-	if (i < 0)
-		host_error(L, "%s: expected an AS number of the graph, got %s", what,
-			   lua_isinteger(L, idx) ? lua_tostring(L, idx) : luaL_typename(L, idx));
-	return g->sp[i];
-}
-
-static int g_speaker(lua_State *L)
-{
-	struct lgraph *g = checkgraph(L, "speaker");
-	push_speaker(L, graph_as(L, g, 2, "speaker"));
-	return 1;
-}
-
-static int g_announce(lua_State *L)
-{
-	struct lgraph *g = checkgraph(L, "announce");
-	struct bgp_speaker *sp = graph_as(L, g, 2, "announce");
-	struct bgp_prefix pfx = checkprefix(L, 3, "announce");
-	net_lua_check_clock(L, "announce");
-	bgp_speaker_announce(sp, pfx, NULL);
-	return 0;
-}
-
-static int g_withdraw(lua_State *L)
-{
-	struct lgraph *g = checkgraph(L, "withdraw");
-	struct bgp_speaker *sp = graph_as(L, g, 2, "withdraw");
-	struct bgp_prefix pfx = checkprefix(L, 3, "withdraw");
-	net_lua_check_clock(L, "withdraw");
-	bgp_speaker_withdraw(sp, pfx);
-	return 0;
-}
-
-/* g:reach(prefix) -> the number of ASes with a route to it */
-static int g_reach(lua_State *L)
-{
-	struct lgraph *g = checkgraph(L, "reach");
-	struct bgp_prefix pfx = checkprefix(L, 2, "reach");
-	lua_Integer n = 0;
-	for (uint32_t i = 0; i < g->g.nas; i++)
-		n += bgp_speaker_best(g->sp[i], pfx) != NULL;
-	lua_pushinteger(L, n);
-	return 1;
-}
-
-static int graph_index(lua_State *L)
-{
-	struct lgraph *g = *(struct lgraph **)luaL_checkudata(L, 1, GRAPH_MT);
-	const char *k = luaL_checkstring(L, 2);
-	if (strcmp(k, "ases") == 0) {
-		lua_pushinteger(L, g->g.nas);
-		return 1;
-	}
-	if (strcmp(k, "links") == 0) {
-		lua_pushinteger(L, g->g.nlinks);
-		return 1;
-	}
-	luaL_getmetatable(L, GRAPH_MT);
-	lua_getfield(L, -1, "methods");
-	lua_getfield(L, -1, k);
-	return 1;
-}
-
-static void new_class(lua_State *L, const char *mt, lua_CFunction index, lua_CFunction tostr,
-		      const luaL_Reg *methods)
+void bgp_lua_new_class(lua_State *L, const char *mt, lua_CFunction index, lua_CFunction tostr,
+		       const luaL_Reg *methods)
 {
 	luaL_newmetatable(L, mt);
 	lua_pushcfunction(L, index);
@@ -870,23 +739,18 @@ static int bgp_lua_open(struct host *h, lua_State *L, struct errbuf *err)
 		{ "fib", m_fib },
 		{ NULL, NULL },
 	};
-	new_class(L, SPEAKER_MT, speaker_index, speaker_tostring, sm);
+	bgp_lua_new_class(L, SPEAKER_MT, speaker_index, speaker_tostring, sm);
 	static const luaL_Reg pm[] = {
 		{ "down", p_down }, { "up", p_up }, { "stats", p_stats }, { NULL, NULL },
 	};
-	new_class(L, PEER_MT, peer_index, NULL, pm);
-	static const luaL_Reg gm[] = {
-		{ "speaker", g_speaker }, { "announce", g_announce }, { "withdraw", g_withdraw },
-		{ "reach", g_reach },     { NULL, NULL },
-	};
-	new_class(L, GRAPH_MT, graph_index, NULL, gm);
+	bgp_lua_new_class(L, PEER_MT, peer_index, NULL, pm);
 	luaL_newmetatable(L, BOX_MT);
 	lua_pushcfunction(L, box_gc);
 	lua_setfield(L, -2, "__gc");
 	lua_pop(L, 1);
 	host_register(L, "bgp.speaker", l_speaker);
 	host_register(L, "bgp.stats", l_stats);
-	host_register(L, "bgp.asgraph", l_asgraph);
+	bgp_asgraph_lua_open(L);
 	bgp_world_get(host_sim(L)); /* defines the metrics, for record{} */
 	return 0;
 }
