@@ -22,6 +22,8 @@ struct app_ops {
 	void (*destroy)(struct app *a);     /* optional: free what the app owns */
 	/* optional: the app's counters so far, one put() per figure */
 	void (*stats)(struct app *a, void (*put)(void *ctx, const char *key, double v), void *ctx);
+	/* optional: the app's first error so far, or NULL (stats().first_error) */
+	const char *(*first_error)(struct app *a);
 };
 
 struct app {
@@ -40,6 +42,10 @@ struct app {
  * name of NULL or "" gives "<kind><id>". */
 void app_add(struct app *a, const struct app_ops *ops, struct node *nd, const char *name,
 	     simtime_t start, simtime_t stop);
+struct lua_State;
+/* Pushes the app's Lua object (name, id, stats(), stop(), tostring), the
+ * one every app binding returns (apps_lua.c). */
+void apps_lua_push(struct lua_State *L, struct app *a);
 /* Stops now (the app's stop hook runs once). */
 void app_stop(struct app *a);
 /* Defines the metrics apps write (ping_rtt_ns, throughput_bps). */

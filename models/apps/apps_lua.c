@@ -21,7 +21,7 @@
 
 static const char APP_MT[] = "wirelab.app";
 
-static void push_app(lua_State *L, struct app *a)
+void apps_lua_push(lua_State *L, struct app *a)
 {
 	struct app **ud = lua_newuserdatauv(L, sizeof(*ud), 0);
 	*ud = a;
@@ -87,6 +87,11 @@ static int app_stats(lua_State *L)
 	put_stat(L, "flow_id", a->id);
 	if (a->ops->stats)
 		a->ops->stats(a, put_stat, L);
+	const char *e = a->ops->first_error ? a->ops->first_error(a) : NULL;
+	if (e) {
+		lua_pushstring(L, e);
+		lua_setfield(L, -2, "first_error");
+	}
 	return 1;
 }
 
@@ -178,7 +183,7 @@ static int udp_source_l(lua_State *L, bool onoff)
 	struct udp_source *u = udp_source_new(&c, &err);
 	if (!u)
 		return host_error(L, "%s: %s", what, err.msg);
-	push_app(L, &u->base);
+	apps_lua_push(L, &u->base);
 	return 1;
 }
 
@@ -208,7 +213,7 @@ static int l_ping(lua_State *L)
 	struct ping *pg = ping_new(&c, &err);
 	if (!pg)
 		return host_error(L, "ping: %s", err.msg);
-	push_app(L, &pg->base);
+	apps_lua_push(L, &pg->base);
 	return 1;
 }
 
@@ -288,7 +293,7 @@ static int l_traceroute(lua_State *L)
 	struct traceroute *t = traceroute_new(&c, &err);
 	if (!t)
 		return host_error(L, "traceroute: %s", err.msg);
-	push_app(L, &t->base);
+	apps_lua_push(L, &t->base);
 	return 1;
 }
 
@@ -339,7 +344,7 @@ static int l_bulk(lua_State *L)
 	struct bulk *b = bulk_new(&c, &err);
 	if (!b)
 		return host_error(L, "%s: %s", what, err.msg);
-	push_app(L, &b->base);
+	apps_lua_push(L, &b->base);
 	return 1;
 }
 
@@ -391,7 +396,7 @@ static int l_reqresp(lua_State *L)
 	struct reqresp *rr = reqresp_new(&c, &err);
 	if (!rr)
 		return host_error(L, "%s: %s", what, err.msg);
-	push_app(L, &rr->base);
+	apps_lua_push(L, &rr->base);
 	return 1;
 }
 

@@ -35,7 +35,6 @@
 #include "sim/util.h"
 
 static const char SRV_MT[] = "wirelab.http_server";
-static const char LOAD_MT[] = "wirelab.http_client";
 
 /* ---- http.server ---- */
 
@@ -461,71 +460,17 @@ static void load_destroy(struct app *a)
 	free(ld->url);
 }
 
+static const char *load_first_error(struct app *a);
+
 static const struct app_ops load_ops = {
 	.kind = "http", .start = load_start, .stop = load_stop, .report = load_report,
-	.destroy = load_destroy, .stats = load_stats,
+	.destroy = load_destroy, .stats = load_stats, .first_error = load_first_error,
 };
 
-static struct http_load *checkload(lua_State *L, const char *m)
+static const char *load_first_error(struct app *a)
 {
-	return net_lua_checkself(L, LOAD_MT, "an http client", m);
-}
-
-static void http_lua_put(void *ctx, const char *key, double v);
-
-static int load_stats_l(lua_State *L)
-{
-	struct http_load *ld = checkload(L, "stats");
-	lua_newtable(L);
-	lua_pushinteger(L, ld->base.id);
-	lua_setfield(L, -2, "flow_id");
-	load_stats(&ld->base, http_lua_put, L);
-	if (ld->first_error[0]) {
-		lua_pushstring(L, ld->first_error);
-		lua_setfield(L, -2, "first_error");
-	}
-	return 1;
-}
-
-static void http_lua_put(void *ctx, const char *key, double v)
-{
-	lua_State *L = ctx;
-	if (v == (double)(lua_Integer)v)
-		lua_pushinteger(L, (lua_Integer)v);
-	else
-		lua_pushnumber(L, v);
-	lua_setfield(L, -2, key);
-}
-
-static int load_stop_l(lua_State *L)
-{
-	app_stop(&checkload(L, "stop")->base);
-	return 0;
-}
-
-static int load_index(lua_State *L)
-{
-	struct http_load *ld = checkload(L, "__index");
-	const char *k = lua_tostring(L, 2);
-	if (!k)
-		return 0;
-	if (strcmp(k, "name") == 0) {
-		lua_pushstring(L, ld->base.name);
-		return 1;
-	}
-	if (strcmp(k, "id") == 0) {
-		lua_pushinteger(L, ld->base.id);
-		return 1;
-	}
-	if (strcmp(k, "stats") == 0) {
-		lua_pushcfunction(L, load_stats_l);
-		return 1;
-	}
-	if (strcmp(k, "stop") == 0) {
-		lua_pushcfunction(L, load_stop_l);
-		return 1;
-	}
-	return 0;
+	struct http_load *ld = (struct http_load *)a;
+	return ld->first_error[0] ? ld->first_error : NULL;
 }
 
 static int l_client(lua_State *L)
@@ -601,9 +546,7 @@ static int l_client(lua_State *L)
 				       "time from a request's start to its last response byte");
 	rec_probe_add(s, rec_metric_def(s, "requests_per_s", "http", "1/s", REC_CAN_SAMPLE,
 					"requests completed per second"), ld->base.name, load_sample, ld);
-	struct http_load **ud = lua_newuserdatauv(L, sizeof(*ud), 0);
-	*ud = ld;
-	luaL_setmetatable(L, LOAD_MT);
+	apps_lua_push(L, &ld->base);
 	return 1;
 }
 
@@ -613,10 +556,6 @@ static int http_open(struct host *h, lua_State *L, struct errbuf *err)
 	(void)err;
 	luaL_newmetatable(L, SRV_MT);
 	lua_pushcfunction(L, srv_index);
-	lua_setfield(L, -2, "__index");
-	lua_pop(L, 1);
-	luaL_newmetatable(L, LOAD_MT);
-	lua_pushcfunction(L, load_index);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
 	host_register(L, "http.server", l_server);
